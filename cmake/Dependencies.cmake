@@ -1,0 +1,29 @@
+# Every dependency comes from a Debian 12 package (see scripts/deps); nothing
+# is vendored or downloaded at configure time.
+find_package(PkgConfig REQUIRED)
+find_package(Threads REQUIRED)
+find_package(CURL REQUIRED)
+find_package(SQLite3 REQUIRED)
+find_package(spdlog REQUIRED)
+find_package(tomlplusplus REQUIRED)
+find_package(CLI11 REQUIRED)
+find_package(RapidJSON REQUIRED)
+find_package(OpenSSL REQUIRED)
+pkg_check_modules(SYSTEMD REQUIRED IMPORTED_TARGET libsystemd)
+
+# Standalone asio (libasio-dev) is header-only and ships no CMake config.
+find_path(ASIO_INCLUDE_DIR asio.hpp REQUIRED)
+add_library(wxlived_asio INTERFACE)
+target_include_directories(wxlived_asio SYSTEM INTERFACE ${ASIO_INCLUDE_DIR})
+target_compile_definitions(wxlived_asio INTERFACE ASIO_STANDALONE ASIO_NO_DEPRECATED)
+target_link_libraries(wxlived_asio INTERFACE Threads::Threads)
+
+# RapidJSON's config exports variables, not a target.
+add_library(wxlived_rapidjson INTERFACE)
+target_include_directories(wxlived_rapidjson SYSTEM INTERFACE ${RapidJSON_INCLUDE_DIRS} ${RAPIDJSON_INCLUDE_DIRS})
+target_compile_definitions(wxlived_rapidjson INTERFACE RAPIDJSON_HAS_STDSTRING=1)
+
+if(WXLIVED_TESTS)
+  find_package(doctest REQUIRED)
+  include(doctest)
+endif()
