@@ -1,0 +1,86 @@
+#pragma once
+// The daemon's configuration as a plain value (SPEC section 4). Built only by
+// config::load_config / parse_config, which validate all of it: a Config that
+// exists is a Config the daemon can run with, so SIGHUP can swap it whole.
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "wxlived/config/secret.hpp"
+
+namespace wxlived::config {
+
+enum class LogFormat { text, json };
+enum class TokenMode { stable, classic, command };
+
+struct DaemonSettings {
+  std::filesystem::path state_dir = "/var/lib/wxlived";
+  LogFormat log_format = LogFormat::text;
+  std::string log_level = "info";
+  std::string admin_listen = "127.0.0.1:9466";  // "" = admin HTTP off
+  std::filesystem::path db_path() const { return state_dir / "wxlived.db"; }
+};
+
+struct AppSettings {
+  std::string name;
+  std::string appid;
+  SecretValue secret;
+  TokenMode token_mode = TokenMode::stable;
+  std::string token_command;  // only with TokenMode::command
+  int token_command_timeout_s = 10;
+  std::string api_base = "https://api.weixin.qq.com";
+  std::optional<std::int64_t> daily_quota = 500;  // nullopt = "auto"
+  int page_size = 100;
+};
+
+struct PollSettings {
+  int min_interval_s = 60;
+};
+
+struct RuleSettings {
+  int abnormal_timeout_s = 900;
+  int replay_delay_s = 600;
+};
+
+struct WebhookSettings {
+  std::string name;
+  std::string url;
+  std::vector<SecretValue> secrets;  // several = rotation, each signs
+  std::vector<std::string> events;   // empty = every event type
+  std::vector<std::string> apps;     // empty = every app
+  int timeout_s = 10;
+
+  bool wants_event(std::string_view type) const;
+  bool wants_app(std::string_view app) const;
+};
+
+struct Config {
+  std::filesystem::path source;
+  DaemonSettings daemon;
+  std::vector<AppSettings> apps;
+  PollSettings poll;
+  RuleSettings rules;
+  std::vector<WebhookSettings> webhooks;
+
+  const AppSettings* find_app(std::string_view name) const;
+  // Every secret value in this config, for the log redactor.
+  std::vector<std::string> secret_values() const;
+  // "2 apps (shop, outlet), 1 webhook (crm), state dir /var/lib/wxlived"
+  std::string summary() const;
+};
+
+// Event types of SPEC section 5, in one place for the parser and the engine.
+inline constexpr const char* kEventTypes[] = {
+    "room.created",   "room.status_changed",   "room.updated",    "room.removed",
+    "room.replay_ready", "app.quota_exhausted", "app.auth_failed", "app.recovered"};
+
+// True for WeChat's own API hosts, where the 60 s floor and the documented
+// rule durations may not be shortened.
+bool is_wechat_host(std::string_view url);
+
+const char* to_string(LogFormat format);
+const char* to_string(TokenMode mode);
+
+}  // namespace wxlived::config

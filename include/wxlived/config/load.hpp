@@ -1,0 +1,38 @@
+#pragma once
+// Loading and validating a config file. The parser collects every problem it
+// can find in one pass so an operator fixes a file in one edit, not ten.
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "wxlived/config/config.hpp"
+#include "wxlived/core/expected.hpp"
+
+namespace wxlived::config {
+
+struct ConfigError {
+  std::string file;
+  int line = 0;      // 1-based; 0 when no line applies
+  std::string key;   // dotted path, e.g. "app[1].secret_file"
+  std::string message;
+  // "FILE:LINE: key: message" — never contains a secret value.
+  std::string to_string() const;
+};
+
+using ConfigErrors = std::vector<ConfigError>;
+
+// The process environment, injectable so tests need not setenv.
+using EnvLookup = std::function<std::optional<std::string>(const std::string&)>;
+EnvLookup process_environment();
+
+Expected<Config, ConfigErrors> load_config(const std::filesystem::path& file,
+                                           const EnvLookup& env = process_environment());
+
+// Parse TOML text; `source_name` is what errors call the file.
+Expected<Config, ConfigErrors> parse_config(std::string_view toml_text, const std::string& source_name,
+                                            const EnvLookup& env = process_environment());
+
+}  // namespace wxlived::config

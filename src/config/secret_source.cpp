@@ -1,0 +1,121 @@
+#include "secret_source.hpp"
+
+#include <openssl/evp.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <unistd.h>
+
+namespace wxlived::config {
+namespace {
+
+constexpr std::size_t kMaxSecretBytes = 64 * 1024;
+
+std::string_view trim(std::string_view s) {
+  const auto first = s.find_first_not_of(" \t\r\n");
+  if (first == std::string_view::npos) return {};
+  const auto last = s.find_last_not_of(" \t\r\n");
+  return s.substr(first, last - first + 1);
+}
+
+// POSIX reads so that errno names the problem (a folder, a permission) exactly.
+Expected<std::string, std::string> read_file_text(const std::filesystem::path& path) {
+  auto failure = [&](int err) { return Unexpected(std::string("cannot read ") + path.string() + ": " + std::strerror(err)); };
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return failure(errno);
+  std::string text;
+  char buffer[4096];
+  for (;;) {
+    const ssize_t n = ::read(fd, buffer, sizeof buffer);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      const int err = errno;
+      ::close(fd);
+      return failure(err);
+    }
+    if (n == 0) break;
+    text.append(buffer, static_cast<std::size_t>(n));
+    if (text.size() > kMaxSecretBytes) {
+      ::close(fd);
+      return Unexpected(path.string() + " is larger than a secret can be");
+    }
+  }
+  ::close(fd);
+  return text;
+}
+
+}  // namespace
+
+Expected<SecretValue, std::string> read_secret(const SecretSource& source, const std::filesystem::path& base_dir,
+                                               const EnvLookup& env) {
+  std::string text;
+  std::string origin;
+  switch (source.kind) {
+    case SecretKind::file: {
+      std::filesystem::path path = source.reference;
+      if (path.is_relative()) path = base_dir / path;
+      auto content = read_file_text(path);
+      if (!content) return Unexpected(content.error());
+      text = std::move(*content);
+      origin = "file " + path.string();
+      break;
+    }
+    case SecretKind::env: {
+      auto value = env(source.reference);
+      if (!value) return Unexpected("environment variable " + source.reference + " is not set");
+      text = std::move(*value);
+      origin = "env " + source.reference;
+      break;
+    }
+    case SecretKind::credential: {
+      if (source.reference.empty() || source.reference.find('/') != std::string::npos)
+        return Unexpected(std::string("a credential name is a plain file name without '/'"));
+      auto dir = env("CREDENTIALS_DIRECTORY");
+      if (!dir || dir->empty())
+        return Unexpected(std::string("CREDENTIALS_DIRECTORY is not set (secret_credential needs systemd's "
+                                      "LoadCredential=)"));
+      const auto path = std::filesystem::path(*dir) / source.reference;
+      auto content = read_file_text(path);
+      if (!content) return Unexpected(content.error());
+      text = std::move(*content);
+      origin = "credential " + source.reference;
+      break;
+    }
+  }
+  const auto trimmed = trim(text);
+  if (trimmed.empty()) return Unexpected("the secret from " + origin + " is empty");
+  return SecretValue(std::string(trimmed), origin);
+}
+
+std::vector<std::string> secret_lines(std::string_view text) {
+  std::vector<std::string> lines;
+  while (!text.empty()) {
+    const auto nl = text.find('\n');
+    const auto line = trim(text.substr(0, nl));
+    if (!line.empty()) lines.emplace_back(line);
+    if (nl == std::string_view::npos) break;
+    text.remove_prefix(nl + 1);
+  }
+  return lines;
+}
+
+bool is_webhook_secret(std::string_view secret) {
+  constexpr std::string_view prefix = "whsec_";
+  if (!secret.starts_with(prefix)) return false;
+  const std::string_view b64 = secret.substr(prefix.size());
+  if (b64.empty() || b64.size() % 4 != 0) return false;
+  for (char c : b64) {
+    const bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' ||
+                    c == '/' || c == '=';
+    if (!ok) return false;
+  }
+  std::string decoded(b64.size(), '\0');
+  const int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(decoded.data()),
+                                reinterpret_cast<const unsigned char*>(b64.data()), static_cast<int>(b64.size()));
+  if (n < 0) return false;
+  const auto padding = static_cast<int>(b64.size() - b64.find_last_not_of('=') - 1);
+  return n - padding >= 16;
+}
+
+}  // namespace wxlived::config
