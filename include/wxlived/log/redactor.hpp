@@ -1,0 +1,52 @@
+#pragma once
+// Keeps secrets out of log lines, error messages and CLI output.
+//
+// Two layers: a registry of known secret values (app secrets, webhook
+// secrets, the access tokens currently held), each replaced by "***" wherever
+// it appears; and a pattern layer that masks access_token values in URLs and
+// JSON bodies even when the token is not (or no longer) registered.
+#include <cstddef>
+#include <shared_mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace wxlived::log {
+
+inline constexpr std::string_view redacted_mark = "***";
+
+class Redactor {
+ public:
+  // Shorter values are ignored: masking "ab" would mask half of every line.
+  static constexpr std::size_t min_secret_length = 4;
+
+  // Returns false (and registers nothing) when the secret is too short.
+  bool add_secret(std::string secret);
+  void remove_secret(std::string_view secret);
+  // Replaces the whole registry, e.g. after a config reload.
+  void set_secrets(std::vector<std::string> secrets);
+  void clear();
+  std::size_t secret_count() const;
+
+  std::string redact(std::string_view text) const;
+
+ private:
+  void rebuild_needles();  // caller holds the unique lock
+
+  mutable std::shared_mutex mutex_;
+  std::vector<std::string> secrets_;
+  // Secrets plus their percent-encoded forms (a secret inside a URL), longest
+  // first so a secret that contains another is masked whole.
+  std::vector<std::string> needles_;
+};
+
+// `access_token=X` in URLs and `"access_token":"X"` in JSON become `=***` /
+// `"***"`; keys ending in access_token (component_access_token) too.
+std::string mask_access_tokens(std::string_view text);
+
+// The registry the log output uses; the daemon registers its secrets here.
+Redactor& process_redactor();
+// process_redactor().redact(text), for error messages and CLI output.
+std::string redact(std::string_view text);
+
+}  // namespace wxlived::log
