@@ -1,6 +1,6 @@
 #include <doctest/doctest.h>
 
-#include "config_fixture.hpp"
+#include "support/config_fixture.hpp"
 
 using wxlived::config::ConfigErrors;
 using wxlived::config::LogFormat;

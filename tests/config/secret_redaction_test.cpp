@@ -2,7 +2,7 @@
 // anything else a Config prints.
 #include <doctest/doctest.h>
 
-#include "config_fixture.hpp"
+#include "support/config_fixture.hpp"
 
 using wxlived::testing::ConfigFixture;
 using wxlived::testing::kAppSecret;

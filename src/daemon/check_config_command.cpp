@@ -1,0 +1,19 @@
+#include "check_config_command.hpp"
+
+#include <ostream>
+
+#include "wxlived/config/load.hpp"
+
+namespace wxlived::daemon {
+
+int check_config_command(const std::filesystem::path& config_file, std::ostream& out, std::ostream& err) {
+  auto config = config::load_config(config_file);
+  if (!config) {
+    for (const auto& problem : config.error()) err << problem.to_string() << '\n';
+    return 2;
+  }
+  out << config_file.string() << ": ok: " << config->summary() << '\n';
+  return 0;
+}
+
+}  // namespace wxlived::daemon

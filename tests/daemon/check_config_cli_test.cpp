@@ -1,0 +1,59 @@
+// `wxlived check-config` as an operator runs it: the real binary, real files.
+#include <doctest/doctest.h>
+
+#include "support/config_fixture.hpp"
+#include "support/run_process.hpp"
+#include "wxlived/version.hpp"
+
+using wxlived::testing::bin;
+using wxlived::testing::ConfigFixture;
+using wxlived::testing::run_process;
+using wxlived::testing::valid_fake_config;
+
+TEST_CASE("check-config on a valid file exits 0 with a one-line summary") {
+  ConfigFixture fx;
+  fx.load(valid_fake_config());
+  auto r = run_process(bin("wxlived") + " check-config --config " + fx.path());
+  CHECK(r.exit_code == 0);
+  CHECK(r.output == fx.path() + ": ok: 1 app (shop), 1 webhook (crm), state dir " + (fx.dir / "state").string() + "\n");
+}
+
+TEST_CASE("check-config on a broken file exits 2 with one line per problem") {
+  ConfigFixture fx;
+  std::string toml = valid_fake_config() + "events = [\"room.nope\"]\napps = [\"outlet\"]\n";
+  fx.load(toml);
+  auto r = run_process(bin("wxlived") + " check-config --config " + fx.path());
+  CHECK(r.exit_code == 2);
+  CHECK(r.output == fx.path() + ":22: webhook[0].events: unknown event type \"room.nope\"\n" + fx.path() +
+                        ":23: webhook[0].apps: names no configured app: \"outlet\"\n");
+}
+
+TEST_CASE("check-config never prints a secret value") {
+  ConfigFixture fx;
+  fx.dir.write("secrets/crm", std::string("whsec_") + "but-not-base64-" + wxlived::testing::kAppSecret + "\n");
+  fx.load(valid_fake_config());
+  auto bad = run_process(bin("wxlived") + " check-config --config " + fx.path());
+  CHECK(bad.exit_code == 2);
+  CHECK(bad.output.find(wxlived::testing::kAppSecret) == std::string::npos);
+  fx.dir.write("secrets/crm", std::string(wxlived::testing::kHookSecret) + "\n");
+  auto good = run_process(bin("wxlived") + " check-config --config " + fx.path());
+  CHECK(good.exit_code == 0);
+  CHECK(good.output.find(wxlived::testing::kAppSecret) == std::string::npos);
+  CHECK(good.output.find(wxlived::testing::kHookSecret) == std::string::npos);
+}
+
+TEST_CASE("each binary answers --version and --help") {
+  for (const char* name : {"wxlived", "wxlivectl", "wxlive-fakewx"}) {
+    auto version = run_process(bin(name) + " --version");
+    CHECK(version.exit_code == 0);
+    CHECK(version.output == std::string(name) + " " + wxlived::kVersion + "\n");
+    auto help = run_process(bin(name) + " --help");
+    CHECK(help.exit_code == 0);
+    CHECK(help.output.find("Usage:") != std::string::npos);
+  }
+}
+
+TEST_CASE("an unknown subcommand is a usage error distinct from an invalid config") {
+  auto r = run_process(bin("wxlived") + " frobnicate");
+  CHECK(r.exit_code == 64);
+}
