@@ -1,0 +1,91 @@
+#pragma once
+// The product's state in SQLite: rooms, transitions, the event outbox and its
+// deliveries, the quota ledger, app and endpoint state, a small kv.
+// One writer (the daemon) and any number of readers (wxlivectl, read-only).
+// Nothing here throws; every call returns Result<...> carrying a StoreError.
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "wxlived/store/database.hpp"
+#include "wxlived/store/records.hpp"
+
+namespace wxlived::store {
+
+// state_dir/wxlived.db
+std::filesystem::path database_path(const std::filesystem::path& state_dir);
+
+class StateStore {
+ public:
+  // Read-write: creates state_dir (0700) and the file (0600) if missing and
+  // migrates to the latest schema. A newer schema is refused, untouched.
+  static Result<StateStore> open(const std::filesystem::path& db_file, const OpenOptions& options = {});
+  // Read-only, beside a running daemon; the schema must be the current one.
+  static Result<StateStore> open_readonly(const std::filesystem::path& db_file);
+
+  explicit StateStore(Database db) : db_(std::move(db)) {}
+
+  // --- writes that report changes: one transaction, all or nothing ---------
+  Result<CommittedObservation> commit_observation(const Observation& observation);
+
+  // --- rooms and apps -------------------------------------------------------
+  Result<std::vector<RoomRecord>> rooms(std::optional<std::string_view> app = std::nullopt);
+  Result<std::optional<RoomRecord>> room(std::string_view app, std::int64_t room_id);
+  Result<std::vector<TransitionRecord>> transitions(std::string_view app, std::int64_t room_id);
+  Result<std::vector<AppRecord>> apps();
+  Result<void> set_app_state(const AppRecord& app);
+
+  // --- outbox ---------------------------------------------------------------
+  Result<std::vector<EventRecord>> events(const EventFilter& filter = {});
+  Result<std::optional<EventRecord>> event_by_id(std::string_view event_id);
+  Result<std::vector<DeliveryRecord>> deliveries(const DeliveryFilter& filter = {});
+  // For each lane (endpoint, app, room), only its oldest pending/failed
+  // delivery, and only if that one is due (next_attempt_at_ms <= now_ms):
+  // a lane never has two deliveries in flight, so order per room and
+  // endpoint holds. Disabled endpoints get nothing. Earliest due first.
+  Result<std::vector<DueDelivery>> due_deliveries(std::int64_t now_ms, int limit);
+  // Counts the attempt and moves the delivery to attempt.new_state. Error
+  // SQLITE_NOTFOUND if there is no such delivery.
+  Result<void> record_delivery_attempt(const DeliveryAttempt& attempt);
+  // Puts an event's deliveries (to one endpoint, or all) back to pending, due
+  // now, attempts reset: wxlivectl redeliver EVENT_ID. Returns rows requeued.
+  Result<int> requeue_event(std::string_view event_id, std::int64_t now_ms,
+                            std::optional<std::string_view> endpoint = std::nullopt);
+  // wxlivectl redeliver --dead [--endpoint NAME]. Returns rows requeued.
+  Result<int> requeue_dead(std::int64_t now_ms, std::optional<std::string_view> endpoint = std::nullopt);
+
+  // --- endpoints --------------------------------------------------------------
+  Result<void> disable_endpoint(std::string_view name, std::string_view reason, std::int64_t now_ms);
+  Result<void> enable_endpoint(std::string_view name);
+  Result<std::vector<EndpointRecord>> endpoints();
+
+  // --- quota ledger -----------------------------------------------------------
+  Result<QuotaDay> quota_day(std::string_view app, std::string_view day);  // zeros if no row
+  Result<std::vector<QuotaDay>> quota_days(std::string_view day);          // every app with a row
+  Result<void> add_quota_calls(std::string_view app, std::string_view day, QuotaKind kind, std::int64_t n);
+  Result<void> mark_quota_exhausted(std::string_view app, std::string_view day, std::int64_t at_ms);
+
+  // --- kv (token caches and other small state) ---------------------------------
+  // An entry past its expires_at_ms reads as absent.
+  Result<std::optional<std::string>> kv_get(std::string_view key, std::int64_t now_ms);
+  Result<void> kv_put(std::string_view key, std::string_view value, std::optional<std::int64_t> expires_at_ms);
+  Result<void> kv_erase(std::string_view key);
+
+  Database& database() { return db_; }
+
+ private:
+  // Pieces of commit_observation, run inside its transaction.
+  Result<void> upsert_app(const AppRecord& app);
+  Result<void> upsert_room(const RoomRecord& room);
+  Result<void> insert_transition(const TransitionRecord& transition);
+  Result<std::int64_t> insert_event(const NewEvent& event);
+  Result<void> add_quota(std::string_view app, const QuotaIncrement& quota);
+
+  Database db_;
+};
+
+}  // namespace wxlived::store

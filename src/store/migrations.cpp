@@ -1,0 +1,224 @@
+#include "wxlived/store/migrations.hpp"
+
+#include <array>
+#include <string>
+#include <utility>
+
+namespace wxlived::store {
+
+namespace {
+
+// Append only: a released migration is never edited, a change is a new one.
+// The first schema is split by capability (room state, then the outbox) so the
+// upgrade path is exercised by the tests from the start.
+// STRICT tables: a wrong type is an error at write time, not a surprise later.
+constexpr std::array kMigrations{
+    Migration{1, R"sql(
+CREATE TABLE apps(
+  name            TEXT PRIMARY KEY,
+  appid           TEXT NOT NULL,
+  state           TEXT NOT NULL CHECK (state IN ('ok', 'auth_failed', 'quota_exhausted')),
+  state_since_ms  INTEGER NOT NULL,
+  last_success_ms INTEGER
+) STRICT;
+
+-- One row per room ever listed. snapshot_json is the latest list entry as
+-- WeChat sent it (normalised); its start/end times are WeChat's seconds.
+CREATE TABLE rooms(
+  app             TEXT NOT NULL,
+  room_id         INTEGER NOT NULL,
+  status          INTEGER NOT NULL,
+  status_since_ms INTEGER NOT NULL,
+  snapshot_json   TEXT NOT NULL,
+  first_seen_ms   INTEGER NOT NULL,
+  last_seen_ms    INTEGER NOT NULL,
+  removed_at_ms   INTEGER,
+  PRIMARY KEY (app, room_id)
+) STRICT;
+
+-- History of status changes. event_id names the event that reported it; no
+-- foreign key so that event retention can prune the outbox independently.
+CREATE TABLE transitions(
+  id          INTEGER PRIMARY KEY AUTOINCREMENT,
+  app         TEXT NOT NULL,
+  room_id     INTEGER NOT NULL,
+  from_status INTEGER,
+  to_status   INTEGER NOT NULL,
+  at_ms       INTEGER NOT NULL,
+  reason      TEXT NOT NULL,
+  inferred    INTEGER NOT NULL CHECK (inferred IN (0, 1)),
+  event_id    TEXT
+) STRICT;
+CREATE INDEX transitions_by_room ON transitions(app, room_id, id);
+
+-- Calls spent per Beijing-time day, so a restart never re-spends the quota.
+CREATE TABLE quota_ledger(
+  app             TEXT NOT NULL,
+  day             TEXT NOT NULL,
+  list_calls      INTEGER NOT NULL DEFAULT 0,
+  replay_calls    INTEGER NOT NULL DEFAULT 0,
+  token_calls     INTEGER NOT NULL DEFAULT 0,
+  quota_errors    INTEGER NOT NULL DEFAULT 0,
+  exhausted_at_ms INTEGER,
+  PRIMARY KEY (app, day)
+) STRICT;
+
+CREATE TABLE kv(
+  key           TEXT PRIMARY KEY,
+  value         TEXT NOT NULL,
+  expires_at_ms INTEGER
+) STRICT;
+)sql"},
+    Migration{2, R"sql(
+-- The outbox. seq is the global order; id is the stable webhook-id.
+CREATE TABLE events(
+  seq           INTEGER PRIMARY KEY AUTOINCREMENT,
+  id            TEXT NOT NULL UNIQUE,
+  type          TEXT NOT NULL,
+  app           TEXT NOT NULL,
+  room_id       INTEGER,
+  body_json     TEXT NOT NULL,
+  created_at_ms INTEGER NOT NULL
+) STRICT;
+CREATE INDEX events_by_room ON events(app, room_id, seq);
+CREATE INDEX events_by_time ON events(created_at_ms);
+
+-- Endpoints an operator must re-enable (a 410 Gone disables one).
+CREATE TABLE endpoints(
+  name            TEXT PRIMARY KEY,
+  disabled_at_ms  INTEGER,
+  disabled_reason TEXT
+) STRICT;
+
+-- One row per (event, endpoint). app and room_id are copied from the event
+-- because (endpoint, app, room_id) is the ordering lane: one delivery in
+-- flight per lane, oldest first. queued_at_ms is when the current round of
+-- attempts began (creation or requeue), to bound the retry time.
+CREATE TABLE deliveries(
+  event_seq          INTEGER NOT NULL REFERENCES events(seq) ON DELETE CASCADE,
+  endpoint           TEXT NOT NULL,
+  app                TEXT NOT NULL,
+  room_id            INTEGER,
+  state              TEXT NOT NULL CHECK (state IN ('pending', 'failed', 'delivered', 'dead')),
+  attempts           INTEGER NOT NULL DEFAULT 0,
+  queued_at_ms       INTEGER NOT NULL,
+  next_attempt_at_ms INTEGER NOT NULL,
+  last_status        INTEGER,
+  last_error         TEXT,
+  delivered_at_ms    INTEGER,
+  PRIMARY KEY (event_seq, endpoint)
+) STRICT;
+-- Only undelivered rows, in lane order: the head of each lane is its first entry.
+CREATE INDEX deliveries_undelivered_by_lane ON deliveries(endpoint, app, room_id, event_seq)
+  WHERE state IN ('pending', 'failed');
+CREATE INDEX deliveries_by_state ON deliveries(state, endpoint, event_seq);
+)sql"},
+};
+
+StoreError newer_schema_error(int found) {
+  return StoreError{"SELECT MAX(version) FROM schema_version",
+                    "database schema version " + std::to_string(found) + " is newer than this build knows (" +
+                        std::to_string(latest_schema_version()) + "); refusing to use it: run a newer wxlived",
+                    SQLITE_ERROR};
+}
+
+}  // namespace
+
+std::span<const Migration> migrations() { return kMigrations; }
+
+int latest_schema_version() { return kMigrations.back().version; }
+
+Result<int> schema_version(Database& db) {
+  auto exists = db.query("SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'schema_version'");
+  if (!exists) {
+    return Unexpected{std::move(exists).error()};
+  }
+  auto row = exists->step();
+  if (!row) {
+    return Unexpected{std::move(row).error()};
+  }
+  if (exists->int64(0) == 0) {
+    return 0;
+  }
+  auto version = db.query("SELECT COALESCE(MAX(version), 0) FROM schema_version");
+  if (!version) {
+    return Unexpected{std::move(version).error()};
+  }
+  row = version->step();
+  if (!row) {
+    return Unexpected{std::move(row).error()};
+  }
+  return static_cast<int>(version->int64(0));
+}
+
+Result<void> apply_migrations(Database& db, int up_to) {
+  // Read before taking the write lock so a newer database is not even locked.
+  auto current = schema_version(db);
+  if (!current) {
+    return Unexpected{std::move(current).error()};
+  }
+  if (*current > latest_schema_version()) {
+    return Unexpected{newer_schema_error(*current)};
+  }
+  if (*current >= up_to) {
+    return {};
+  }
+
+  auto tx = db.begin_immediate();
+  if (!tx) {
+    return Unexpected{std::move(tx).error()};
+  }
+  current = schema_version(db);  // again, under the lock: another process may have migrated
+  if (!current) {
+    return Unexpected{std::move(current).error()};
+  }
+  if (*current > latest_schema_version()) {
+    return Unexpected{newer_schema_error(*current)};
+  }
+  if (auto created = db.exec("CREATE TABLE IF NOT EXISTS schema_version("
+                             "version INTEGER PRIMARY KEY, applied_at_ms INTEGER NOT NULL) STRICT");
+      !created) {
+    return created;
+  }
+  for (const Migration& migration : kMigrations) {
+    if (migration.version <= *current || migration.version > up_to) {
+      continue;
+    }
+    if (auto applied = db.exec(migration.sql); !applied) {
+      StoreError error = std::move(applied).error();
+      error.message = "migration " + std::to_string(migration.version) + ": " + error.message;
+      return Unexpected{std::move(error)};
+    }
+    auto record = db.query(
+        "INSERT INTO schema_version(version, applied_at_ms) "
+        "VALUES (?1, CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER))",
+        migration.version);
+    if (!record) {
+      return Unexpected{std::move(record).error()};
+    }
+    if (auto ran = record->run(); !ran) {
+      return ran;
+    }
+  }
+  return tx->commit();
+}
+
+Result<void> require_current_schema(Database& db) {
+  auto current = schema_version(db);
+  if (!current) {
+    return Unexpected{std::move(current).error()};
+  }
+  if (*current > latest_schema_version()) {
+    return Unexpected{newer_schema_error(*current)};
+  }
+  if (*current < latest_schema_version()) {
+    return Unexpected{StoreError{"SELECT MAX(version) FROM schema_version",
+                                 "database schema version " + std::to_string(*current) + " is older than this build's (" +
+                                     std::to_string(latest_schema_version()) +
+                                     "); a read-only opener cannot migrate: start the daemon first",
+                                 SQLITE_ERROR}};
+  }
+  return {};
+}
+
+}  // namespace wxlived::store

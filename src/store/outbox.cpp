@@ -1,0 +1,123 @@
+// StateStore: the event outbox, its deliveries and the endpoints' state.
+#include <string>
+#include <utility>
+
+#include "rows.hpp"
+#include "wxlived/store/state_store.hpp"
+
+namespace wxlived::store {
+
+using detail::failure;
+
+Result<std::vector<EventRecord>> StateStore::events(const EventFilter& filter) {
+  static const std::string sql = "SELECT " + std::string(detail::kEventColumns) +
+                                 " FROM events WHERE seq > ?1 AND (?2 IS NULL OR app = ?2) "
+                                 "AND (?3 IS NULL OR room_id = ?3) AND (?4 IS NULL OR created_at_ms >= ?4) "
+                                 "ORDER BY seq LIMIT ?5";
+  return detail::select_all<EventRecord>(
+      db_, sql, [](const Query& q) { return detail::read_event(q); }, filter.after_seq, filter.app, filter.room_id,
+      filter.since_ms, filter.limit);
+}
+
+Result<std::optional<EventRecord>> StateStore::event_by_id(std::string_view event_id) {
+  static const std::string sql = "SELECT " + std::string(detail::kEventColumns) + " FROM events WHERE id = ?1";
+  return detail::select_one<EventRecord>(db_, sql, [](const Query& q) { return detail::read_event(q); }, event_id);
+}
+
+Result<std::vector<DeliveryRecord>> StateStore::deliveries(const DeliveryFilter& filter) {
+  static const std::string sql = "SELECT " + std::string(detail::kDeliveryColumns) +
+                                 " FROM deliveries WHERE (?1 IS NULL OR endpoint = ?1) "
+                                 "AND (?2 IS NULL OR state = ?2) ORDER BY event_seq, endpoint LIMIT ?3";
+  std::optional<std::string_view> state;
+  if (filter.state) {
+    state = to_string(*filter.state);
+  }
+  return detail::select_all<DeliveryRecord>(
+      db_, sql, [](const Query& q) { return detail::read_delivery(q); }, filter.endpoint, state, filter.limit);
+}
+
+Result<std::vector<DueDelivery>> StateStore::due_deliveries(std::int64_t now_ms, int limit) {
+  // heads: the oldest undelivered row of every lane, read off the partial
+  // index deliveries_undelivered_by_lane (same WHERE, same column order).
+  // Only then is "due" checked: a later row of a lane whose head is waiting
+  // for its backoff must not overtake it.
+  static const std::string sql =
+      "WITH heads AS (SELECT endpoint, MIN(event_seq) AS event_seq FROM deliveries "
+      "WHERE state IN ('pending', 'failed') GROUP BY endpoint, app, room_id) "
+      "SELECT d.event_seq, d.endpoint, d.app, d.room_id, d.state, d.attempts, d.queued_at_ms, "
+      "d.next_attempt_at_ms, d.last_status, d.last_error, d.delivered_at_ms, "
+      "e.seq, e.id, e.type, e.app, e.room_id, e.body_json, e.created_at_ms "
+      "FROM heads h JOIN deliveries d ON d.event_seq = h.event_seq AND d.endpoint = h.endpoint "
+      "JOIN events e ON e.seq = d.event_seq "
+      "WHERE d.next_attempt_at_ms <= ?1 AND NOT EXISTS "
+      "(SELECT 1 FROM endpoints x WHERE x.name = d.endpoint AND x.disabled_at_ms IS NOT NULL) "
+      "ORDER BY d.next_attempt_at_ms, d.event_seq, d.endpoint LIMIT ?2";
+  return detail::select_all<DueDelivery>(
+      db_, sql,
+      [](const Query& q) {
+        return DueDelivery{detail::read_delivery(q, 0), detail::read_event(q, 11)};
+      },
+      now_ms, limit);
+}
+
+Result<void> StateStore::record_delivery_attempt(const DeliveryAttempt& attempt) {
+  static constexpr std::string_view sql =
+      "UPDATE deliveries SET state = ?3, attempts = attempts + 1, last_status = ?4, last_error = ?5, "
+      "next_attempt_at_ms = ?6, delivered_at_ms = CASE WHEN ?3 = 'delivered' THEN ?7 ELSE delivered_at_ms END "
+      "WHERE event_seq = ?1 AND endpoint = ?2";
+  if (auto done = db_.run(sql, attempt.event_seq, attempt.endpoint, to_string(attempt.new_state), attempt.status,
+                          attempt.error, attempt.next_attempt_at_ms, attempt.now_ms);
+      !done) {
+    return done;
+  }
+  if (db_.changes() == 0) {
+    return Unexpected{StoreError{std::string(sql),
+                                 "no delivery of event " + std::to_string(attempt.event_seq) + " to endpoint " +
+                                     attempt.endpoint,
+                                 SQLITE_NOTFOUND}};
+  }
+  return {};
+}
+
+Result<int> StateStore::requeue_event(std::string_view event_id, std::int64_t now_ms,
+                                      std::optional<std::string_view> endpoint) {
+  if (auto done = db_.run("UPDATE deliveries SET state = 'pending', attempts = 0, queued_at_ms = ?2, "
+                          "next_attempt_at_ms = ?2 WHERE event_seq = (SELECT seq FROM events WHERE id = ?1) "
+                          "AND (?3 IS NULL OR endpoint = ?3)",
+                          event_id, now_ms, endpoint);
+      !done) {
+    return failure(std::move(done));
+  }
+  return db_.changes();
+}
+
+Result<int> StateStore::requeue_dead(std::int64_t now_ms, std::optional<std::string_view> endpoint) {
+  if (auto done = db_.run("UPDATE deliveries SET state = 'pending', attempts = 0, queued_at_ms = ?1, "
+                          "next_attempt_at_ms = ?1 WHERE state = 'dead' AND (?2 IS NULL OR endpoint = ?2)",
+                          now_ms, endpoint);
+      !done) {
+    return failure(std::move(done));
+  }
+  return db_.changes();
+}
+
+Result<void> StateStore::disable_endpoint(std::string_view name, std::string_view reason, std::int64_t now_ms) {
+  return db_.run(
+      "INSERT INTO endpoints(name, disabled_at_ms, disabled_reason) VALUES (?1, ?2, ?3) "
+      "ON CONFLICT(name) DO UPDATE SET disabled_at_ms = excluded.disabled_at_ms, "
+      "disabled_reason = excluded.disabled_reason",
+      name, now_ms, reason);
+}
+
+Result<void> StateStore::enable_endpoint(std::string_view name) {
+  return db_.run("UPDATE endpoints SET disabled_at_ms = NULL, disabled_reason = NULL WHERE name = ?1", name);
+}
+
+Result<std::vector<EndpointRecord>> StateStore::endpoints() {
+  return detail::select_all<EndpointRecord>(
+      db_, "SELECT name, disabled_at_ms, disabled_reason FROM endpoints ORDER BY name", [](const Query& q) {
+        return EndpointRecord{q.text(0), q.optional_int64(1), q.optional_text(2)};
+      });
+}
+
+}  // namespace wxlived::store

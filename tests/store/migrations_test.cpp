@@ -1,0 +1,135 @@
+#include <doctest/doctest.h>
+
+#include <fstream>
+#include <iterator>
+#include <string>
+#include <vector>
+
+#include "sample_data.hpp"
+#include "temp_dir.hpp"
+#include "wxlived/store/migrations.hpp"
+
+using namespace wxlived::store;
+using namespace wxlived::store::testing;
+
+namespace {
+
+// Representative data as a database at version N (index N-1) holds it: SQL
+// valid against that schema only. Adding migration N+1 means adding a seed
+// for version N here (the test below insists).
+// Every seed has room 1000+N of app "old" and a quota row, checked after upgrade.
+const std::vector<std::string> kSeedAtVersion = {
+    // version 1: room state, ledger, kv
+    "INSERT INTO apps(name, appid, state, state_since_ms) VALUES ('old', 'wxold', 'ok', 1);"
+    "INSERT INTO rooms(app, room_id, status, status_since_ms, snapshot_json, first_seen_ms, last_seen_ms) "
+    "  VALUES ('old', 1001, 101, 10, '{\"roomid\":1001}', 5, 10);"
+    "INSERT INTO transitions(app, room_id, from_status, to_status, at_ms, reason, inferred) "
+    "  VALUES ('old', 1001, 102, 101, 10, 'observed', 0);"
+    "INSERT INTO quota_ledger(app, day, list_calls) VALUES ('old', '2026-11-24', 7);"
+    "INSERT INTO kv(key, value) VALUES ('token:old', 'abc');",
+};
+
+std::string file_bytes(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+std::vector<std::string> table_names(Database& db) {
+  std::vector<std::string> names;
+  auto q = must(db.query("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name"));
+  while (must(q.step())) {
+    names.push_back(q.text(0));
+  }
+  return names;
+}
+
+}  // namespace
+
+TEST_CASE("migrations are numbered 1 to N without gaps") {
+  int expected = 1;
+  for (const Migration& migration : migrations()) {
+    CHECK(migration.version == expected);
+    ++expected;
+  }
+  CHECK(latest_schema_version() == expected - 1);
+}
+
+TEST_CASE("a fresh database gets the latest schema") {
+  TempDir dir;
+  auto store = open_store(dir);
+  CHECK(must(schema_version(store.database())) == latest_schema_version());
+  const std::vector<std::string> expected = {"apps",         "deliveries",     "endpoints",       "events", "kv",
+                                             "quota_ledger", "rooms",          "schema_version", "sqlite_sequence",
+                                             "transitions"};
+  CHECK(table_names(store.database()) == expected);
+}
+
+TEST_CASE("opening an up-to-date database again applies nothing") {
+  TempDir dir;
+  { auto first = open_store(dir); }
+  auto again = open_store(dir);
+  auto count = must(again.database().query("SELECT count(*) FROM schema_version"));
+  REQUIRE(must(count.step()));
+  CHECK(count.int64(0) == latest_schema_version());
+  must(apply_migrations(again.database()));
+  CHECK(must(schema_version(again.database())) == latest_schema_version());
+}
+
+TEST_CASE("a database at every older version migrates with its data intact") {
+  REQUIRE_MESSAGE(kSeedAtVersion.size() >= static_cast<std::size_t>(latest_schema_version() - 1),
+                  "add a seed for the previous latest version");
+  for (int version = 1; version < latest_schema_version(); ++version) {
+    CAPTURE(version);
+    TempDir dir;
+    {
+      auto db = must(Database::open(dir.db_file()));
+      must(apply_migrations(db, version));
+      REQUIRE(must(schema_version(db)) == version);
+      must(db.exec(kSeedAtVersion.at(static_cast<std::size_t>(version - 1))));
+    }
+    auto store = open_store(dir);
+    CHECK(must(schema_version(store.database())) == latest_schema_version());
+    auto room = must(store.room("old", 1000 + version));
+    REQUIRE(room.has_value());
+    CHECK(room->status == 101);
+    CHECK(room->first_seen_ms == 5);
+    CHECK(must(store.quota_day("old", "2026-11-24")).list_calls == 7);
+    CHECK(must(store.kv_get("token:old", 0)) == std::optional<std::string>("abc"));
+    CHECK(must(store.transitions("old", 1000 + version)).size() == 1);
+    // The upgraded database takes new writes of every kind.
+    commit_room_event(store, "after-upgrade", 1000 + version, 20, {"crm"});
+    CHECK(must(store.deliveries()).size() == 1);
+  }
+}
+
+TEST_CASE("a database newer than this build is refused and left untouched") {
+  TempDir dir;
+  {
+    auto store = open_store(dir);
+    must(store.database().run("INSERT INTO schema_version(version, applied_at_ms) VALUES (?1, 0)",
+                              latest_schema_version() + 1));
+  }
+  const std::string before = file_bytes(dir.db_file());
+
+  auto refused = StateStore::open(dir.db_file());
+  REQUIRE_FALSE(refused.has_value());
+  CHECK(refused.error().message.find("newer than this build") != std::string::npos);
+  CHECK(refused.error().message.find(std::to_string(latest_schema_version() + 1)) != std::string::npos);
+
+  auto refused_reader = StateStore::open_readonly(dir.db_file());
+  REQUIRE_FALSE(refused_reader.has_value());
+  CHECK(refused_reader.error().message.find("newer than this build") != std::string::npos);
+
+  CHECK(file_bytes(dir.db_file()) == before);
+}
+
+TEST_CASE("a read-only opener refuses an older schema it cannot migrate") {
+  TempDir dir;
+  {
+    auto db = must(Database::open(dir.db_file()));
+    must(apply_migrations(db, latest_schema_version() - 1));
+  }
+  auto reader = StateStore::open_readonly(dir.db_file());
+  REQUIRE_FALSE(reader.has_value());
+  CHECK(reader.error().message.find("older") != std::string::npos);
+}
