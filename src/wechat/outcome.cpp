@@ -1,0 +1,46 @@
+#include "wxlived/wechat/outcome.hpp"
+
+namespace wxlived::wechat {
+
+const char* to_string(Outcome outcome) {
+  switch (outcome) {
+    case Outcome::ok: return "ok";
+    case Outcome::no_rooms: return "no_rooms";
+    case Outcome::busy: return "busy";
+    case Outcome::token_invalid: return "token_invalid";
+    case Outcome::auth_failed: return "auth_failed";
+    case Outcome::quota_exhausted: return "quota_exhausted";
+    case Outcome::http_error: return "http_error";
+    case Outcome::timeout: return "timeout";
+    case Outcome::transport_error: return "transport_error";
+    case Outcome::malformed: return "malformed";
+    case Outcome::unknown_errcode: return "unknown_errcode";
+  }
+  return "?";
+}
+
+Outcome outcome_of_errcode(int errcode) {
+  switch (errcode) {
+    case 0: return Outcome::ok;
+    case 1: return Outcome::no_rooms;
+    case -1: return Outcome::busy;
+    case 40001:  // invalid credential / token not latest
+    case 40014:  // invalid access_token
+    case 42001:  // access_token expired
+      return Outcome::token_invalid;
+    case 40002:  // invalid grant_type
+    case 40013:  // invalid appid
+    case 40125:  // invalid appsecret
+    case 40164:  // caller IP not in the whitelist
+    case 41002:  // appid missing
+    case 41004:  // secret missing
+    case 48001:  // api unauthorized: no live-room permission
+    case 89503:  // IP awaits the administrator's confirmation
+      return Outcome::auth_failed;
+    case 45009:  // daily quota reached
+      return Outcome::quota_exhausted;
+    default: return Outcome::unknown_errcode;
+  }
+}
+
+}  // namespace wxlived::wechat

@@ -1,0 +1,162 @@
+#include "wxlived/wechat/parse.hpp"
+
+#include <rapidjson/document.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include <charconv>
+#include <cmath>
+
+namespace wxlived::wechat {
+namespace {
+
+using rapidjson::Value;
+
+ApiError malformed(std::string detail) { return {Outcome::malformed, 0, 0, std::move(detail)}; }
+
+// An integer that may arrive as a JSON number or as a string of digits.
+std::optional<std::int64_t> integer(const Value& v) {
+  if (v.IsInt64()) return v.GetInt64();
+  if (v.IsUint64()) return v.GetUint64() <= static_cast<std::uint64_t>(INT64_MAX) ? std::optional(static_cast<std::int64_t>(v.GetUint64())) : std::nullopt;
+  if (v.IsDouble()) {
+    const double d = v.GetDouble();
+    if (std::isfinite(d) && d == std::floor(d) && std::fabs(d) < 9e15) return static_cast<std::int64_t>(d);
+    return std::nullopt;
+  }
+  if (v.IsString()) {
+    std::string_view s(v.GetString(), v.GetStringLength());
+    std::int64_t out = 0;
+    auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
+    if (ec == std::errc() && end == s.data() + s.size() && !s.empty()) return out;
+  }
+  return std::nullopt;
+}
+
+std::optional<std::int64_t> integer_field(const Value& obj, const char* key) {
+  auto it = obj.FindMember(key);
+  if (it == obj.MemberEnd()) return std::nullopt;
+  return integer(it->value);
+}
+
+std::string string_field(const Value& obj, const char* key) {
+  auto it = obj.FindMember(key);
+  if (it == obj.MemberEnd() || !it->value.IsString()) return {};
+  return {it->value.GetString(), it->value.GetStringLength()};
+}
+
+std::string compact_json(const Value& v) {
+  rapidjson::StringBuffer buffer;
+  rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
+  v.Accept(writer);
+  return {buffer.GetString(), buffer.GetSize()};
+}
+
+// Parses the body and checks errcode; on success returns the document.
+Expected<rapidjson::Document, ApiError> checked_document(std::string_view body) {
+  rapidjson::Document doc;
+  doc.Parse(body.data(), body.size());
+  if (doc.HasParseError()) return Unexpected(malformed("body is not JSON"));
+  if (!doc.IsObject()) return Unexpected(malformed("body is not a JSON object"));
+  // Success answers of the token endpoints carry no errcode at all.
+  const auto errcode = doc.HasMember("errcode") ? integer_field(doc, "errcode") : std::optional<std::int64_t>(0);
+  if (!errcode) return Unexpected(malformed("errcode is not a number"));
+  if (*errcode != 0) {
+    const int code = static_cast<int>(*errcode);
+    return Unexpected(ApiError{outcome_of_errcode(code), code, 0, string_field(doc, "errmsg")});
+  }
+  return doc;
+}
+
+std::optional<RoomInfo> room_from(const Value& v) {
+  if (!v.IsObject()) return std::nullopt;
+  RoomInfo room;
+  const auto roomid = integer_field(v, "roomid");
+  if (!roomid || *roomid <= 0) return std::nullopt;
+  room.roomid = *roomid;
+  // WeChat's documented example spells the key "live_satus".
+  auto status = integer_field(v, "live_status");
+  if (!status) status = integer_field(v, "live_satus");
+  room.live_status = status ? static_cast<int>(*status) : 0;
+  room.name = string_field(v, "name");
+  room.start_time = integer_field(v, "start_time").value_or(0);
+  room.end_time = integer_field(v, "end_time").value_or(0);
+  room.anchor_name = string_field(v, "anchor_name");
+  room.cover_img = string_field(v, "cover_img");
+  room.anchor_img = string_field(v, "anchor_img");
+  room.share_img = string_field(v, "share_img");
+  if (auto goods = v.FindMember("goods"); goods != v.MemberEnd() && goods->value.IsArray())
+    room.goods_json = compact_json(goods->value);
+  return room;
+}
+
+}  // namespace
+
+Expected<RoomListPage, ApiError> parse_room_list(std::string_view body) {
+  auto doc = checked_document(body);
+  if (!doc) return Unexpected(std::move(doc).error());
+  RoomListPage page;
+  auto rooms = doc->FindMember("room_info");
+  if (rooms == doc->MemberEnd() || !rooms->value.IsArray()) return Unexpected(malformed("room_info is missing"));
+  for (const Value& entry : rooms->value.GetArray()) {
+    if (auto room = room_from(entry))
+      page.rooms.push_back(std::move(*room));
+    else
+      ++page.dropped;
+  }
+  page.total = integer_field(*doc, "total").value_or(static_cast<std::int64_t>(page.rooms.size()));
+  return page;
+}
+
+Expected<ReplayPage, ApiError> parse_replay(std::string_view body) {
+  auto doc = checked_document(body);
+  if (!doc) return Unexpected(std::move(doc).error());
+  ReplayPage page;
+  auto replays = doc->FindMember("live_replay");
+  if (replays != doc->MemberEnd() && replays->value.IsArray()) {
+    for (const Value& entry : replays->value.GetArray()) {
+      if (!entry.IsObject()) continue;
+      ReplaySegment segment{string_field(entry, "media_url"), string_field(entry, "create_time"),
+                            string_field(entry, "expire_time")};
+      if (!segment.media_url.empty()) page.segments.push_back(std::move(segment));
+    }
+  }
+  page.total = integer_field(*doc, "total").value_or(static_cast<std::int64_t>(page.segments.size()));
+  return page;
+}
+
+Expected<QuotaInfo, ApiError> parse_quota(std::string_view body) {
+  auto doc = checked_document(body);
+  if (!doc) return Unexpected(std::move(doc).error());
+  auto quota = doc->FindMember("quota");
+  if (quota == doc->MemberEnd() || !quota->value.IsObject()) return Unexpected(malformed("quota is missing"));
+  QuotaInfo info;
+  auto limit = integer_field(quota->value, "daily_limit");
+  if (!limit || *limit <= 0) return Unexpected(malformed("quota.daily_limit is missing"));
+  info.daily_limit = *limit;
+  info.used = integer_field(quota->value, "used").value_or(0);
+  info.remain = integer_field(quota->value, "remain").value_or(info.daily_limit - info.used);
+  return info;
+}
+
+Expected<TokenGrant, ApiError> parse_token(std::string_view body) {
+  auto doc = checked_document(body);
+  if (!doc) return Unexpected(std::move(doc).error());
+  TokenGrant grant;
+  grant.access_token = string_field(*doc, "access_token");
+  grant.expires_in = integer_field(*doc, "expires_in").value_or(0);
+  if (grant.access_token.empty()) return Unexpected(malformed("access_token is missing"));
+  if (grant.expires_in <= 0) return Unexpected(malformed("expires_in is missing"));
+  return grant;
+}
+
+std::optional<ApiError> transport_error(const http::Response& response) {
+  switch (response.transport) {
+    case http::Transport::ok: break;
+    case http::Transport::timeout: return ApiError{Outcome::timeout, 0, 0, response.error};
+    default: return ApiError{Outcome::transport_error, 0, 0, response.error};
+  }
+  if (response.status != 200) return ApiError{Outcome::http_error, 0, response.status, "HTTP " + std::to_string(response.status)};
+  return std::nullopt;
+}
+
+}  // namespace wxlived::wechat
