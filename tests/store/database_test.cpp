@@ -22,18 +22,18 @@ unsigned permission_bits(const std::filesystem::path& path) {
 
 TEST_CASE("a new database file is private: mode 0600 inside a state dir created 0700") {
   TempDir dir;
-  auto db = must(Database::open(dir.db_file()));
-  CHECK(permission_bits(dir.db_file()) == 0600U);
-  CHECK(permission_bits(dir.db_file().parent_path()) == 0700U);
+  auto db = must(Database::open(db_file(dir)));
+  CHECK(permission_bits(db_file(dir)) == 0600U);
+  CHECK(permission_bits(db_file(dir).parent_path()) == 0700U);
   must(db.exec("CREATE TABLE t(x)"));
   // SQLite gives the WAL the main file's permissions.
-  CHECK(permission_bits(dir.db_file().string() + "-wal") == 0600U);
+  CHECK(permission_bits(db_file(dir).string() + "-wal") == 0600U);
 }
 
 TEST_CASE("the connection runs in WAL mode with the requested synchronous level") {
   TempDir dir;
   for (auto [level, expected] : {std::pair{Synchronous::full, 2}, std::pair{Synchronous::normal, 1}}) {
-    auto db = must(Database::open(dir.db_file(), OpenOptions{level, 5000}));
+    auto db = must(Database::open(db_file(dir), OpenOptions{level, 5000}));
     auto mode = must(db.query("PRAGMA journal_mode"));
     REQUIRE(must(mode.step()));
     CHECK(mode.text(0) == "wal");
@@ -45,7 +45,7 @@ TEST_CASE("the connection runs in WAL mode with the requested synchronous level"
 
 TEST_CASE("errors carry the failing sql and sqlite's message") {
   TempDir dir;
-  auto db = must(Database::open(dir.db_file()));
+  auto db = must(Database::open(db_file(dir)));
 
   auto bad = db.query("SELECT no_such_column FROM sqlite_schema");
   REQUIRE_FALSE(bad.has_value());
@@ -64,7 +64,7 @@ TEST_CASE("errors carry the failing sql and sqlite's message") {
 
 TEST_CASE("binding a parameter the statement does not have is reported by step") {
   TempDir dir;
-  auto db = must(Database::open(dir.db_file()));
+  auto db = must(Database::open(db_file(dir)));
   auto q = must(db.query("SELECT ?1", 1, 2));
   auto row = q.step();
   REQUIRE_FALSE(row.has_value());
@@ -74,7 +74,7 @@ TEST_CASE("binding a parameter the statement does not have is reported by step")
 
 TEST_CASE("the same sql can be used again while an earlier use is still reading") {
   TempDir dir;
-  auto db = must(Database::open(dir.db_file()));
+  auto db = must(Database::open(db_file(dir)));
   must(db.exec("CREATE TABLE t(x INTEGER); INSERT INTO t VALUES (1), (2);"));
   auto outer = must(db.query("SELECT x FROM t ORDER BY x"));
   REQUIRE(must(outer.step()));
@@ -90,7 +90,7 @@ TEST_CASE("the same sql can be used again while an earlier use is still reading"
 
 TEST_CASE("a transaction dropped without commit rolls back") {
   TempDir dir;
-  auto db = must(Database::open(dir.db_file()));
+  auto db = must(Database::open(db_file(dir)));
   must(db.exec("CREATE TABLE t(x INTEGER)"));
   {
     auto tx = must(db.begin_immediate());
@@ -108,8 +108,8 @@ TEST_CASE("a transaction dropped without commit rolls back") {
 
 TEST_CASE("a read-only connection to a missing file is an error not a new file") {
   TempDir dir;
-  auto db = Database::open_readonly(dir.db_file());
+  auto db = Database::open_readonly(db_file(dir));
   REQUIRE_FALSE(db.has_value());
   CHECK(db.error().code == SQLITE_CANTOPEN);
-  CHECK_FALSE(std::filesystem::exists(dir.db_file()));
+  CHECK_FALSE(std::filesystem::exists(db_file(dir)));
 }

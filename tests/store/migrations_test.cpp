@@ -82,7 +82,7 @@ TEST_CASE("a database at every older version migrates with its data intact") {
     CAPTURE(version);
     TempDir dir;
     {
-      auto db = must(Database::open(dir.db_file()));
+      auto db = must(Database::open(db_file(dir)));
       must(apply_migrations(db, version));
       REQUIRE(must(schema_version(db)) == version);
       must(db.exec(kSeedAtVersion.at(static_cast<std::size_t>(version - 1))));
@@ -109,27 +109,27 @@ TEST_CASE("a database newer than this build is refused and left untouched") {
     must(store.database().run("INSERT INTO schema_version(version, applied_at_ms) VALUES (?1, 0)",
                               latest_schema_version() + 1));
   }
-  const std::string before = file_bytes(dir.db_file());
+  const std::string before = file_bytes(db_file(dir));
 
-  auto refused = StateStore::open(dir.db_file());
+  auto refused = StateStore::open(db_file(dir));
   REQUIRE_FALSE(refused.has_value());
   CHECK(refused.error().message.find("newer than this build") != std::string::npos);
   CHECK(refused.error().message.find(std::to_string(latest_schema_version() + 1)) != std::string::npos);
 
-  auto refused_reader = StateStore::open_readonly(dir.db_file());
+  auto refused_reader = StateStore::open_readonly(db_file(dir));
   REQUIRE_FALSE(refused_reader.has_value());
   CHECK(refused_reader.error().message.find("newer than this build") != std::string::npos);
 
-  CHECK(file_bytes(dir.db_file()) == before);
+  CHECK(file_bytes(db_file(dir)) == before);
 }
 
 TEST_CASE("a read-only opener refuses an older schema it cannot migrate") {
   TempDir dir;
   {
-    auto db = must(Database::open(dir.db_file()));
+    auto db = must(Database::open(db_file(dir)));
     must(apply_migrations(db, latest_schema_version() - 1));
   }
-  auto reader = StateStore::open_readonly(dir.db_file());
+  auto reader = StateStore::open_readonly(db_file(dir));
   REQUIRE_FALSE(reader.has_value());
   CHECK(reader.error().message.find("older") != std::string::npos);
 }

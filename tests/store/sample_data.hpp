@@ -23,7 +23,7 @@ inline void must(const Result<void>& result) {
   REQUIRE_MESSAGE(result.has_value(), (result.has_value() ? std::string() : result.error().to_string()));
 }
 
-inline StateStore open_store(const TempDir& dir) { return must(StateStore::open(dir.db_file())); }
+inline StateStore open_store(const TempDir& dir) { return must(StateStore::open(db_file(dir))); }
 
 inline RoomRecord sample_room(std::int64_t room_id, int status, std::int64_t at_ms, std::string app = "shop") {
   RoomRecord room;

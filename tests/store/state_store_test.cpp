@@ -183,7 +183,7 @@ TEST_CASE("a read-only second connection sees the last committed state while a w
   must(writer.database().run("UPDATE rooms SET status = 103 WHERE room_id = 7"));
   must(writer.database().run("DELETE FROM events"));
 
-  auto reader = must(StateStore::open_readonly(dir.db_file()));
+  auto reader = must(StateStore::open_readonly(db_file(dir)));
   CHECK(must(reader.room("shop", 7))->status == 101);
   CHECK(must(reader.events()).size() == 1);
   CHECK(reader.database().read_only());

@@ -1,35 +1,14 @@
 #pragma once
-// A folder from mkdtemp for one test, removed with its contents at scope end.
-#include <stdlib.h>
-
+// Store tests use the shared TempDir; the database lives in a state/ folder
+// that does not exist yet, as on a fresh install.
 #include <filesystem>
-#include <stdexcept>
-#include <string>
-#include <system_error>
+
+#include "support/temp_dir.hpp"
 
 namespace wxlived::store::testing {
 
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "wxlived-store-XXXXXX").string();
-    if (::mkdtemp(pattern.data()) == nullptr) {
-      throw std::runtime_error("mkdtemp failed");
-    }
-    path_ = pattern;
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
+using wxlived::testing::TempDir;
 
-  const std::filesystem::path& path() const { return path_; }
-  std::filesystem::path db_file() const { return path_ / "state" / "wxlived.db"; }
-
- private:
-  std::filesystem::path path_;
-};
+inline std::filesystem::path db_file(const TempDir& dir) { return dir / "state/wxlived.db"; }
 
 }  // namespace wxlived::store::testing
