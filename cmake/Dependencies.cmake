@@ -10,12 +10,17 @@ find_package(CLI11 REQUIRED)
 find_package(RapidJSON REQUIRED)
 find_package(OpenSSL REQUIRED)
 pkg_check_modules(SYSTEMD REQUIRED IMPORTED_TARGET libsystemd)
+# cpp-httplib: the fake WeChat's server and the test servers.
+pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)
 
 # Standalone asio (libasio-dev) is header-only and ships no CMake config.
 find_path(ASIO_INCLUDE_DIR asio.hpp REQUIRED)
 add_library(wxlived_asio INTERFACE)
 target_include_directories(wxlived_asio SYSTEM INTERFACE ${ASIO_INCLUDE_DIR})
-target_compile_definitions(wxlived_asio INTERFACE ASIO_STANDALONE ASIO_NO_DEPRECATED)
+# ASIO_DISABLE_STD_ALIGNED_ALLOC: asio picks aligned_alloc or operator new per
+# translation unit depending on whether a libstdc++ header came first; mixed
+# choices free with the wrong function (ASan: alloc-dealloc-mismatch).
+target_compile_definitions(wxlived_asio INTERFACE ASIO_STANDALONE ASIO_NO_DEPRECATED ASIO_DISABLE_STD_ALIGNED_ALLOC)
 target_link_libraries(wxlived_asio INTERFACE Threads::Threads)
 
 # RapidJSON's config exports variables, not a target.
