@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "check_config_command.hpp"
+#include "wxlived/simulate/simulation.hpp"
 #include "wxlived/version.hpp"
 
 namespace {
@@ -23,6 +24,17 @@ int main(int argc, char** argv) {
                                                    "every problem as FILE:LINE: key: message");
   check->add_option("--config", config_file, "Config file (TOML)")->required();
 
+  wxlived::simulate::SimulateOptions sim;
+  std::string policy = "adaptive";
+  auto* simulate = app.add_subcommand("simulate", "Run the real engine against a scenario's fake WeChat in virtual "
+                                                  "time and grade it; prints one JSON object");
+  simulate->add_option("--scenario", sim.scenario_file, "Scenario file (JSON)")->required();
+  simulate->add_option("--config", sim.config_file, "Config file (TOML); default: the scenario's app");
+  simulate->add_option("--policy", policy, "adaptive (default) or fixed")
+      ->check(CLI::IsMember({"adaptive", "fixed"}));
+  simulate->add_option("--events-out", sim.events_out, "Write every event as one JSON line");
+  simulate->add_option("--calls-out", sim.calls_out, "Write every API call as one JSON line");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -31,5 +43,9 @@ int main(int argc, char** argv) {
   }
 
   if (check->parsed()) return wxlived::daemon::check_config_command(config_file, std::cout, std::cerr);
+  if (simulate->parsed()) {
+    sim.policy = policy == "fixed" ? wxlived::engine::Policy::fixed : wxlived::engine::Policy::adaptive;
+    return wxlived::simulate::simulate_command(sim, std::cout, std::cerr);
+  }
   return kUsageError;
 }

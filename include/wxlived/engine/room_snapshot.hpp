@@ -1,0 +1,39 @@
+#pragma once
+// A room as the engine remembers it between restarts: WeChat's fields plus
+// the engine's follow-up state (the bound on a 106's onset, the replay
+// checks still owed). Stored as RoomRecord::snapshot_json.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "wxlived/engine/beijing_time.hpp"
+#include "wxlived/wechat/answers.hpp"
+
+namespace wxlived::engine {
+
+// Replay follow-up of one ended room.
+struct ReplayTrack {
+  bool active = false;
+  Millis next_check = 0;
+  Millis give_up_at = 0;          // no segments by then: stop asking
+  Millis backoff = 0;             // next wait when a check finds nothing
+  std::int64_t segments_seen = 0; // segments already announced
+  int followups_left = 0;         // checks for more segments after the first announcement
+
+  friend bool operator==(const ReplayTrack&, const ReplayTrack&) = default;
+};
+
+struct RoomMemory {
+  wechat::RoomInfo info;
+  std::optional<Millis> abnormal_after;  // 106 began after this time (last non-106 sighting)
+  ReplayTrack replay;
+
+  friend bool operator==(const RoomMemory&, const RoomMemory&) = default;
+};
+
+std::string snapshot_to_json(const RoomMemory& memory);
+// nullopt when the text is not a snapshot this engine wrote.
+std::optional<RoomMemory> snapshot_from_json(std::string_view json);
+
+}  // namespace wxlived::engine

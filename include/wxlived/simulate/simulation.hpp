@@ -1,0 +1,108 @@
+#pragma once
+// `wxlived simulate`: the daemon's engine against the fake WeChat, in-process
+// and in virtual time (a discrete-event loop that jumps from one wake-up to
+// the next), then graded against the scenario's truth model.
+#include <cstdint>
+#include <iosfwd>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "wxlived/engine/app_engine.hpp"
+#include "wxlived/scenario/scenario.hpp"
+
+namespace wxlived::simulate {
+
+using engine::Millis;
+
+struct SimulationSettings {
+  engine::EngineSettings engine;
+  std::string secret;                        // for the token endpoint
+  Millis held_request_timeout = 10 * engine::kSecond;  // what a "timeout" fault costs in virtual time
+  std::uint64_t token_seed = 1;
+};
+
+// One getliveinfo, token or quota call as --calls-out writes it.
+struct CallLine {
+  Millis at = 0;
+  std::string api;  // list | replay | token | quota
+  std::int64_t start = 0;
+  std::int64_t limit = 0;
+  std::int64_t room_id = 0;
+  std::optional<std::int64_t> errcode;  // none: no WeChat JSON answer (timeout, HTTP 500, broken body)
+  std::string outcome;
+};
+
+struct EmittedEvent {
+  Millis at = 0;
+  engine::EventOut event;
+};
+
+struct SimulationRun {
+  std::vector<EmittedEvent> events;
+  std::vector<CallLine> calls;
+  engine::EngineStats stats;
+  std::int64_t warnings = 0;
+  double wall_s = 0;
+};
+
+// Runs [origin, origin + duration) of the scenario.
+SimulationRun run_simulation(const scenario::Scenario& s, const SimulationSettings& settings);
+
+struct LatencySummary {
+  std::int64_t count = 0;
+  double p50 = 0;
+  double p95 = 0;
+  double max = 0;
+  double mean = 0;
+};
+// Nearest-rank percentiles (the scorer script uses the same definition).
+LatencySummary summarize(std::vector<double> values);
+
+struct Grade {
+  std::int64_t transitions_total = 0;
+  std::int64_t detected = 0;
+  std::int64_t missed = 0;
+  std::int64_t spurious = 0;
+  std::vector<double> latencies;       // observed (timeline) transitions, seconds
+  std::vector<double> rule_latencies;  // 106->103 and 102->107 by WeChat's rules, seconds
+  std::vector<std::string> spurious_detail;
+};
+
+// A transition is a change of true status (scenario::transitions) inside the
+// window while the room is listed; detected by the first event for that room
+// whose data.to is the new status, emitted at or after the change and before
+// the room's next change. Spurious: a status event whose `to` the room had
+// neither when emitted nor at its changed_at.
+Grade grade(const scenario::Scenario& s, const std::vector<EmittedEvent>& events);
+
+struct QuotaCheck {
+  std::int64_t list = 0;
+  std::int64_t replay = 0;
+  std::int64_t token = 0;
+  std::int64_t quota_api = 0;
+  std::int64_t quota_errors = 0;
+  std::int64_t days_over_quota = 0;
+  std::optional<double> min_sweep_gap_s;  // between list calls with start = 0
+};
+QuotaCheck check_calls(const scenario::Scenario& s, const std::vector<CallLine>& calls);
+
+// The one JSON object simulate prints.
+std::string report_json(const scenario::Scenario& s, const SimulationSettings& settings, const SimulationRun& run,
+                        const Grade& grade, const QuotaCheck& quota);
+// --calls-out line; t in seconds relative to the scenario origin.
+std::string call_line_json(const scenario::Scenario& s, const CallLine& call);
+
+struct SimulateOptions {
+  std::string scenario_file;
+  std::optional<std::string> config_file;
+  engine::Policy policy = engine::Policy::adaptive;
+  std::optional<std::string> events_out;
+  std::optional<std::string> calls_out;
+};
+
+// The subcommand: 0 and the report on out; 2 on a bad scenario or config.
+int simulate_command(const SimulateOptions& options, std::ostream& out, std::ostream& err);
+
+}  // namespace wxlived::simulate
