@@ -134,14 +134,16 @@ Plan AppEngine::plan(Millis now) {
   }
 
   Millis hint = next_beijing_midnight(now);
-  const Millis sweep_at = next_sweep_time(now, &hint);
+  bool confirm = false;
+  const Millis sweep_at = next_sweep_time(now, &hint, &confirm);
   if (sweep_at <= now) {
     Sweep s;
     s.started = now;
     const std::int64_t extra = full_pages() - ceil_div(shallow_depth(), settings_.page_size);
     const Millis deep_every = deep_sweep_period(ledger_.limit(), extra, settings_.min_interval, settings_.deep_share);
-    s.full = settings_.policy == Policy::fixed || !last_full_sweep_ || rooms_.empty() ||
-             now - *last_full_sweep_ >= deep_every;
+    // A sweep brought forward to confirm a rule deadline only needs the changeable rooms.
+    s.full = !last_full_sweep_ || rooms_.empty() ||
+             (!confirm && (settings_.policy == Policy::fixed || now - *last_full_sweep_ >= deep_every));
     s.end = s.full ? std::max<std::int64_t>(last_total_.value_or(settings_.page_size), 1) : shallow_depth();
     sweep_ = std::move(s);
     return issue(now, Call{Call::Kind::list, 0, settings_.page_size, 0, 0}, std::move(plan.effects));
@@ -285,7 +287,8 @@ std::int64_t AppEngine::replay_reserve(Millis now, Millis day_end) const {
   return reserve;
 }
 
-Millis AppEngine::next_sweep_time(Millis now, Millis* hint) {
+Millis AppEngine::next_sweep_time(Millis now, Millis* hint, bool* confirm) {
+  *confirm = false;
   if (!last_sweep_start_) return now;
   const Millis last = *last_sweep_start_;
   const Millis floor = settings_.min_interval;
@@ -306,15 +309,20 @@ Millis AppEngine::next_sweep_time(Millis now, Millis* hint) {
     PacingInput in;
     in.now = now;
     in.day_end = day_end;
-    in.sweeps_left = std::max<std::int64_t>(0, spendable) / std::max<std::int64_t>(pages, 1);
+    // Hold back a share of what is left: rooms created later today will want some of it.
+    const auto held_back = static_cast<std::int64_t>(static_cast<double>(std::max<std::int64_t>(0, spendable)) *
+                                                     settings_.pacing_margin);
+    in.sweeps_left = std::max<std::int64_t>(0, spendable - held_back) / std::max<std::int64_t>(pages, 1);
     in.floor = floor;
     in.cold_interval = cold_interval(ledger_.limit(), pages, floor, settings_.cold_share);
     in.spans = hot_spans(now, day_end);
+    in.density_exponent = settings_.density_exponent;
     const PacingAdvice advice = adaptive_pacing(in);
     t = last + advice.interval;
     if (advice.next_change > now) *hint = std::min(*hint, advice.next_change);
   }
   t = std::max(t, floor_at);
+  const Millis regular = t;
   // Rule deadlines: be there to confirm with a poll rather than infer.
   for (const Deadline& d : deadlines()) {
     if (d.at <= last) continue;  // a sweep at or after it already looked
@@ -326,6 +334,7 @@ Millis AppEngine::next_sweep_time(Millis now, Millis* hint) {
     }
     break;  // sorted: the earliest unconfirmed deadline decides
   }
+  *confirm = t < regular;
   return t;
 }
 
@@ -631,8 +640,9 @@ Effects AppEngine::on_failure(Millis now, const Call& call, const wechat::ApiErr
   if (error.outcome == wechat::Outcome::token_invalid && consecutive_failures_ == 1) {
     backoff = 0;  // the shell has fetched a new token: retry as soon as the floor allows
   } else {
+    // floor, floor, 2x, 4x, ...: a busy answer is usually over within a minute or two.
     backoff = settings_.min_interval;
-    for (int i = 1; i < consecutive_failures_ && backoff < settings_.max_failure_backoff; ++i) backoff *= 2;
+    for (int i = 2; i < consecutive_failures_ && backoff < settings_.max_failure_backoff; ++i) backoff *= 2;
     backoff = std::min(backoff, settings_.max_failure_backoff);
   }
   retry_at_ = now + backoff;

@@ -37,7 +37,7 @@ PacingAdvice adaptive_pacing(const PacingInput& in) {
   advice.next_change = in.day_end;
   for (const auto& [t, delta] : steps) {
     if (t > at && w > 1e-9) {
-      root_integral += std::sqrt(w) * static_cast<double>(t - at);
+      root_integral += std::pow(w, in.density_exponent) * static_cast<double>(t - at);
       hot_ms += t - at;
     }
     if (t <= in.now) {
@@ -74,7 +74,7 @@ PacingAdvice adaptive_pacing(const PacingInput& in) {
   }
   const double hot_sweeps = static_cast<double>(sweeps_left - cold_sweeps);
   const double k = root_integral / hot_sweeps;
-  advice.interval = clamp_ms(k / std::sqrt(weight_now), in.floor, std::max(in.floor, horizon));
+  advice.interval = clamp_ms(k / std::pow(weight_now, in.density_exponent), in.floor, std::max(in.floor, horizon));
   return advice;
 }
 

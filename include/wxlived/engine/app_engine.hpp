@@ -49,6 +49,8 @@ struct EngineSettings {
   Millis start_lead = 10 * kMinute;          // a 102 room may start this early...
   Millis start_lag = 15 * kMinute;           // ...or this late
   double start_weight = 2.0;                 // a room around its start counts for this many live rooms
+  double density_exponent = 0.5;             // sweep density ~ (rooms that may change)^exponent
+  double pacing_margin = 0.15;               // share of the spendable budget held back at each decision
   double cold_share = 0.08;                  // of the budget for quiet time
   double deep_share = 0.05;                  // of the budget for deep sweeps
   double fixed_reserve_share = 0.08;         // fixed policy: kept for replays and rule confirmations
@@ -135,7 +137,7 @@ class AppEngine {
   };
 
   // Scheduling.
-  Millis next_sweep_time(Millis now, Millis* hint_wake);
+  Millis next_sweep_time(Millis now, Millis* hint, bool* confirm);
   std::int64_t shallow_depth() const;
   std::int64_t full_pages() const;
   std::vector<Deadline> deadlines() const;

@@ -24,6 +24,7 @@ struct PacingInput {
   Millis floor = 60 * kSecond;      // min_interval_s
   Millis cold_interval = 30 * kMinute;  // spacing when nothing is likely to change
   std::vector<HotSpan> spans;       // the forecast for [now, day_end)
+  double density_exponent = 0.5;    // sweep density ~ w^exponent
 };
 
 struct PacingAdvice {
@@ -34,7 +35,7 @@ struct PacingAdvice {
   std::int64_t cold_sweeps = 0;  // sweeps reserved for the cold time left today
 };
 
-// hot interval(t) = max(floor, K / sqrt(w(t))), K chosen so that the hot time
+// hot interval(t) = max(floor, K / w(t)^e), K chosen so that the hot time
 // left today costs what the budget has left after the cold sweeps: more rooms
 // that can change at once -> denser sweeps (the density that minimises the
 // mean detection latency of changes arriving at rate ~ w).
