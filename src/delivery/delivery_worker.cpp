@@ -1,0 +1,263 @@
+#include "wxlived/delivery/delivery_worker.hpp"
+
+#include <asio/post.hpp>
+#include <algorithm>
+
+#include "wxlived/log/log.hpp"
+#include "wxlived/version.hpp"
+
+namespace wxlived::delivery {
+
+using store::DeliveryState;
+
+UnixClock system_unix_clock() {
+  return [] {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+        .count();
+  };
+}
+
+void LatencyHistogram::observe(double seconds) {
+  const auto bound = std::lower_bound(kBoundsS.begin(), kBoundsS.end(), seconds);
+  ++counts[static_cast<std::size_t>(bound - kBoundsS.begin())];
+  sum_s += seconds;
+  ++count;
+}
+
+std::uint64_t DeliveryStats::attempts_for(const std::string& endpoint, const std::string& result) const {
+  auto it = attempts.find({endpoint, result});
+  return it == attempts.end() ? 0 : it->second;
+}
+
+namespace {
+
+http::CurlMulti::Options curl_options(const DeliveryOptions& options) {
+  http::CurlMulti::Options o;
+  o.user_agent = kUserAgent;
+  // The worker's own per-endpoint limit decides; a curl-level per-host limit
+  // would queue transfers inside curl, where the wait counts against the
+  // request's timeout, and would couple endpoints that share a host.
+  o.max_connections_per_host = 0;
+  o.max_total_connections = std::max(1, options.max_in_flight);
+  return o;
+}
+
+DeliveryOptions with_defaults(DeliveryOptions options) {
+  if (!options.now_ms) options.now_ms = system_unix_clock();
+  if (!options.random) options.random = default_random_source();
+  options.max_in_flight = std::max(1, options.max_in_flight);
+  options.max_in_flight_per_endpoint = std::max(1, options.max_in_flight_per_endpoint);
+  options.due_batch = std::max(1, options.due_batch);
+  return options;
+}
+
+// The ordering lane of a delivery: (endpoint, app, room), room-less events
+// forming one lane per (endpoint, app) as in the store.
+std::string lane_of(const store::DeliveryRecord& d) {
+  std::string lane = d.endpoint;
+  lane += '\0';
+  lane += d.app;
+  lane += '\0';
+  lane += d.room_id ? std::to_string(*d.room_id) : std::string("-");
+  return lane;
+}
+
+}  // namespace
+
+DeliveryWorker::DeliveryWorker(asio::io_context& io, store::StateStore& store,
+                               const std::vector<config::WebhookSettings>& webhooks, DeliveryOptions options)
+    : io_(io),
+      store_(store),
+      options_(with_defaults(std::move(options))),
+      curl_(std::make_unique<http::CurlMulti>(io, curl_options(options_))),
+      timer_(io),
+      stop_timer_(io),
+      alive_(std::make_shared<bool>(true)) {
+  reconfigure(webhooks);
+}
+
+DeliveryWorker::~DeliveryWorker() {
+  *alive_ = false;
+  curl_.reset();
+  timer_.cancel();
+  stop_timer_.cancel();
+}
+
+void DeliveryWorker::reconfigure(const std::vector<config::WebhookSettings>& webhooks) {
+  std::map<std::string, Endpoint, std::less<>> fresh;
+  for (const config::WebhookSettings& settings : webhooks) {
+    std::string problem;
+    if (auto endpoint = make_endpoint(settings, &problem)) {
+      fresh.emplace(settings.name, std::move(*endpoint));
+    } else {
+      log::error("webhook endpoint unusable, its deliveries wait", {{"endpoint", settings.name}, {"problem", problem}});
+    }
+  }
+  endpoints_ = std::move(fresh);
+  warned_unconfigured_.clear();
+  kick();
+}
+
+void DeliveryWorker::kick() {
+  if (stopping_ || pump_posted_) return;
+  pump_posted_ = true;
+  asio::post(io_, [this, alive = alive_] {
+    if (!*alive) return;
+    pump_posted_ = false;
+    pump();
+  });
+}
+
+void DeliveryWorker::pump() {
+  if (stopping_) return;
+  const std::int64_t now_ms = now();
+  if (in_flight_ < options_.max_in_flight) {
+    auto due = store_.due_deliveries(now_ms, options_.due_batch);
+    if (!due) {
+      log::error("reading due deliveries failed; retrying at the next sweep", {{"error", due.error().to_string()}});
+    } else {
+      for (const store::DueDelivery& d : *due) {
+        if (in_flight_ >= options_.max_in_flight) break;
+        std::string lane = lane_of(d.delivery);
+        if (lanes_in_flight_.contains(lane)) continue;
+        auto endpoint = endpoints_.find(d.delivery.endpoint);
+        if (endpoint == endpoints_.end()) {
+          if (warned_unconfigured_.insert(d.delivery.endpoint).second) {
+            log::warn("deliveries wait for an endpoint that is not in the config",
+                      {{"endpoint", d.delivery.endpoint}, {"event_id", d.event.id}});
+          }
+          continue;
+        }
+        if (endpoint_in_flight_[d.delivery.endpoint] >= options_.max_in_flight_per_endpoint) continue;
+        start_attempt(d, endpoint->second, std::move(lane));
+      }
+    }
+  }
+  arm_timer(now_ms);
+}
+
+void DeliveryWorker::arm_timer(std::int64_t now_ms) {
+  retry_times_.erase(retry_times_.begin(), retry_times_.upper_bound(now_ms));
+  std::int64_t wake_in = options_.sweep_interval.count();
+  if (!retry_times_.empty()) wake_in = std::min(wake_in, *retry_times_.begin() - now_ms);
+  timer_.expires_after(std::chrono::milliseconds(std::max<std::int64_t>(wake_in, 1)));
+  timer_.async_wait([this, alive = alive_](const asio::error_code& ec) {
+    if (ec || !*alive) return;
+    kick();
+  });
+}
+
+void DeliveryWorker::start_attempt(const store::DueDelivery& due, const Endpoint& endpoint, std::string lane) {
+  const std::int64_t timestamp_s = now() / 1000;
+  http::Request request = build_webhook_request(endpoint, due.event, timestamp_s, options_.max_response_bytes);
+  lanes_in_flight_.insert(lane);
+  ++endpoint_in_flight_[endpoint.name];
+  ++in_flight_;
+  curl_->start(std::move(request),
+               [this, alive = alive_, due, lane = std::move(lane), url = endpoint.url](http::Response response) {
+                 if (!*alive) return;
+                 on_answer(due, lane, url, response);
+               });
+}
+
+void DeliveryWorker::on_answer(const store::DueDelivery& due, const std::string& lane, const std::string& url,
+                               const http::Response& response) {
+  lanes_in_flight_.erase(lane);
+  --endpoint_in_flight_[due.delivery.endpoint];
+  --in_flight_;
+  if (stopped_) return;  // abandoned at the stop deadline
+
+  const std::int64_t now_ms = now();
+  const AttemptDecision decision = decide_attempt(options_.policy, response, due.delivery.attempts + 1,
+                                                  due.delivery.queued_at_ms, now_ms, options_.random);
+  store::DeliveryAttempt attempt;
+  attempt.event_seq = due.delivery.event_seq;
+  attempt.endpoint = due.delivery.endpoint;
+  attempt.new_state = decision.state;
+  attempt.status = decision.status;
+  attempt.error = decision.error;
+  attempt.next_attempt_at_ms = decision.state == DeliveryState::failed ? decision.next_attempt_at_ms : now_ms;
+  attempt.now_ms = now_ms;
+  if (auto recorded = store_.record_delivery_attempt(attempt); !recorded) {
+    // The row keeps its previous state and is sent again: at least once.
+    log::error("recording a delivery attempt failed",
+               {{"endpoint", attempt.endpoint}, {"event_id", due.event.id}, {"error", recorded.error().to_string()}});
+  }
+  ++stats_.attempts[{due.delivery.endpoint, std::string(decision.result)}];
+
+  const std::string error = decision.error.value_or("");
+  switch (decision.state) {
+    case DeliveryState::delivered:
+      stats_.latency.observe(static_cast<double>(now_ms - due.event.created_at_ms) / 1000.0);
+      log::debug("webhook delivered", {{"endpoint", attempt.endpoint},
+                                       {"event_id", due.event.id},
+                                       {"status", decision.status.value_or(0)},
+                                       {"attempt", due.delivery.attempts + 1}});
+      break;
+    case DeliveryState::failed:
+      retry_times_.insert(decision.next_attempt_at_ms);
+      log::info("webhook attempt failed, will retry", {{"endpoint", attempt.endpoint},
+                                                       {"event_id", due.event.id},
+                                                       {"attempt", due.delivery.attempts + 1},
+                                                       {"retry_in_ms", decision.next_attempt_at_ms - now_ms},
+                                                       {"error", error}});
+      break;
+    default:
+      log::warn("webhook delivery dead; kept for wxlivectl redeliver",
+                {{"endpoint", attempt.endpoint}, {"event_id", due.event.id}, {"error", error}});
+      break;
+  }
+  if (decision.disable_endpoint) {
+    const std::string reason = "410 Gone from " + url;
+    if (auto disabled = store_.disable_endpoint(attempt.endpoint, reason, now_ms); !disabled) {
+      log::error("disabling endpoint failed", {{"endpoint", attempt.endpoint}, {"error", disabled.error().to_string()}});
+    }
+    log::error(
+        "WEBHOOK ENDPOINT DISABLED: the receiver answered 410 Gone; its deliveries wait until an operator runs "
+        "`wxlivectl enable-endpoint NAME`",
+        {{"endpoint", attempt.endpoint}, {"url", url}, {"event_id", due.event.id}});
+  }
+
+  if (stopping_) {
+    if (in_flight_ == 0) finish_stop();
+    return;
+  }
+  kick();
+}
+
+void DeliveryWorker::stop(std::chrono::steady_clock::time_point deadline, std::function<void()> on_stopped) {
+  if (stopping_) return;
+  stopping_ = true;
+  on_stopped_ = std::move(on_stopped);
+  timer_.cancel();
+  if (in_flight_ == 0) {
+    finish_stop();
+    return;
+  }
+  stop_timer_.expires_at(deadline);
+  stop_timer_.async_wait([this, alive = alive_](const asio::error_code& ec) {
+    if (ec || !*alive || stopped_) return;
+    log::warn("stop deadline reached; abandoning webhook POSTs in flight (they are sent again after restart)",
+              {{"in_flight", in_flight_}});
+    finish_stop();
+  });
+}
+
+void DeliveryWorker::finish_stop() {
+  if (stopped_) return;
+  stopped_ = true;
+  stop_timer_.cancel();
+  if (in_flight_ > 0) {
+    curl_.reset();  // abandons the transfers: their handlers never run
+    lanes_in_flight_.clear();
+    endpoint_in_flight_.clear();
+    in_flight_ = 0;
+  }
+  if (on_stopped_) {
+    asio::post(io_, [done = std::move(on_stopped_), alive = alive_] {
+      if (*alive) done();
+    });
+  }
+}
+
+}  // namespace wxlived::delivery
