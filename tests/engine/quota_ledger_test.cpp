@@ -1,1 +1,92 @@
-#include <doctest/doctest.h>
+#include "engine_fixture.hpp"
+
+using namespace engine_test;
+
+TEST_CASE("the ledger resets at 00:00 Beijing time on either side of midnight") {
+  QuotaLedger ledger(3);
+  const Millis before = kMidnight + kDay - 1;  // 23:59:59.999 +08:00
+  ledger.spend(before - kHour);
+  ledger.spend(before - kSecond);
+  ledger.spend(before);
+  CHECK(ledger.exhausted(before));
+  CHECK(ledger.used(before) == 3);
+  CHECK(ledger.resets_at(before) == kMidnight + kDay);
+  CHECK_FALSE(ledger.exhausted(kMidnight + kDay));
+  CHECK(ledger.remaining(kMidnight + kDay) == 3);
+  ledger.spend(kMidnight + kDay);
+  CHECK(ledger.used(kMidnight + kDay) == 1);
+}
+
+TEST_CASE("the Beijing day is not the UTC day") {
+  QuotaLedger ledger(10);
+  // 15:59 UTC and 16:01 UTC are two Beijing days, one UTC day.
+  ledger.spend(kMidnight - kMinute);
+  CHECK(ledger.used(kMidnight + kMinute) == 0);
+  CHECK(beijing_date(kMidnight - kMinute) == "2026-11-23");
+  CHECK(beijing_date(kMidnight + kMinute) == "2026-11-24");
+}
+
+TEST_CASE("45009 ends the day whatever the count says and is reported once") {
+  QuotaLedger ledger(500);
+  ledger.spend(kT0);
+  CHECK(ledger.mark_exhausted(kT0));
+  CHECK_FALSE(ledger.mark_exhausted(kT0 + kMinute));
+  CHECK(ledger.exhausted(kT0 + kHour));
+  CHECK(ledger.remaining(kT0 + kHour) == 0);
+  CHECK_FALSE(ledger.exhausted(kMidnight + kDay));
+}
+
+TEST_CASE("restore counts calls already spent today and ignores other days") {
+  QuotaLedger ledger(500);
+  ledger.restore(kT0, 200);
+  CHECK(ledger.remaining(kT0) == 300);
+  QuotaLedger exhausted(500);
+  exhausted.restore(kT0, 10, kT0 - kHour);
+  CHECK(exhausted.exhausted(kT0));
+  QuotaLedger yesterday(500);
+  yesterday.restore(kT0, 10, kT0 - kDay);
+  CHECK_FALSE(yesterday.exhausted(kT0));
+}
+
+TEST_CASE("auto quota asks the quota API first and adopts its limit") {
+  EngineSettings s = settings();
+  s.daily_quota = std::nullopt;
+  AppEngine engine(s);
+  Plan plan = engine.plan(kT0);
+  REQUIRE(plan.call);
+  CHECK(plan.call->kind == Call::Kind::quota);
+  CHECK_FALSE(plan.effects.quota.has_value());  // the quota API is not a getliveinfo call
+  engine.on_quota(kT0, *plan.call, {100000, 40, 99960});
+  CHECK(engine.ledger().limit() == 100000);
+  CHECK(engine.ledger().used(kT0) == 40);
+}
+
+TEST_CASE("45009 stops calls emits one quota_exhausted and resumes after midnight") {
+  Driver d(settings());
+  d.rooms_at = [](Millis) { return std::vector<RoomInfo>{room(7, kLive, kT0, kT0 + 20 * kHour)}; };
+  const Millis cut = kT0 + kHour;
+  const Millis reset = kMidnight + kDay;
+  d.fault = [&](const Call&, Millis t) {
+    return t >= cut && t < reset ? std::optional<ApiError>(ApiError{Outcome::quota_exhausted, 45009, 0, ""})
+                                 : std::nullopt;
+  };
+  d.run_until(reset + 2 * kHour);
+  CHECK(events_of(d.all, "app.quota_exhausted").size() == 1);
+  CHECK(events_of(d.all, "app.recovered").size() == 1);
+  std::int64_t after_cut = 0;
+  for (const auto& [t, c] : d.calls) {
+    if (t >= cut && t < reset) ++after_cut;
+  }
+  CHECK(after_cut == 1);  // the call that met 45009, then silence
+  CHECK(d.calls.back().first >= reset);
+}
+
+TEST_CASE("every call is counted in the quota delta of its Beijing day") {
+  AppEngine engine(settings());
+  Plan plan = engine.plan(kMidnight + kDay - kSecond);
+  REQUIRE(plan.effects.quota);
+  CHECK(plan.effects.quota->day == "2026-11-24");
+  CHECK(plan.effects.quota->list_calls == 1);
+  engine.on_failure(kMidnight + kDay, *plan.call, ApiError{Outcome::busy, -1, 0, ""});
+  CHECK(engine.ledger().used(kMidnight + kDay - kSecond) == 1);
+}

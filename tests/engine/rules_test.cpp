@@ -1,1 +1,123 @@
-#include <doctest/doctest.h>
+#include "engine_fixture.hpp"
+
+using namespace engine_test;
+
+namespace {
+
+constexpr Millis kOnset = kT0 + 10 * kMinute;  // the room drops to 106 here
+constexpr Millis kTimeout = 900 * kSecond;
+
+// A live room that drops to 106 at kOnset and, if recover_at is set, comes
+// back then; otherwise WeChat ends it at kOnset + 900 s.
+std::vector<RoomInfo> abnormal_world(Millis t, std::optional<Millis> recover_at) {
+  int status = kLive;
+  if (t >= kOnset) status = kAbnormal;
+  if (recover_at && t >= *recover_at) status = kLive;
+  if (!recover_at && t >= kOnset + kTimeout) status = kEnded;
+  return {room(7, status, kT0 - kHour, kT0 + 5 * kHour)};
+}
+
+ApiError quota_error() { return ApiError{Outcome::quota_exhausted, 45009, 0, "reach max api daily quota limit"}; }
+
+}  // namespace
+
+TEST_CASE("106 recovering one second before the deadline never becomes 103") {
+  Driver d(settings());
+  d.rooms_at = [](Millis t) { return abnormal_world(t, kOnset + kTimeout - kSecond); };
+  d.run_until(kOnset + 2 * kHour);
+  for (const EventOut* e : events_of(d.all, "room.status_changed")) {
+    CHECK_FALSE(body_has(*e, R"("to":103)"));
+    CHECK_FALSE(body_has(*e, R"("inferred":true)"));
+  }
+  CHECK(d.engine.room_status(7) == kLive);
+}
+
+TEST_CASE("106 held to the deadline is confirmed by a poll within the floor of it") {
+  Driver d(settings());
+  d.rooms_at = [](Millis t) { return abnormal_world(t, std::nullopt); };
+  d.run_until(kOnset + 2 * kHour);
+  const EventOut* ended = nullptr;
+  for (const EventOut* e : events_of(d.all, "room.status_changed")) {
+    if (body_has(*e, R"("to":103)")) ended = e;
+  }
+  REQUIRE(ended != nullptr);
+  CHECK(body_has(*ended, R"("inferred":false,"reason":"abnormal_timeout")"));
+  CHECK(ended->created_at >= kOnset + kTimeout);
+  CHECK(ended->created_at <= kOnset + kTimeout + 60 * kSecond);
+}
+
+TEST_CASE("a sweep lands exactly on the deadline the engine knows") {
+  // The 106 is seen at the first sweep after kOnset; the engine's own
+  // deadline is that sighting + 900 s, and a sweep must start exactly there.
+  Driver d(settings());
+  d.rooms_at = [](Millis t) { return abnormal_world(t, kOnset + kTimeout + 30 * kMinute); };
+  d.run_until(kOnset + kHour);
+  Millis seen = 0;
+  for (const EventOut* e : events_of(d.all, "room.status_changed")) {
+    if (body_has(*e, R"("to":106)")) seen = e->created_at;
+  }
+  REQUIRE(seen > 0);
+  const auto starts = d.sweep_starts();
+  CHECK(std::find(starts.begin(), starts.end(), seen + kTimeout) != starts.end());
+}
+
+TEST_CASE("102 at end_time is confirmed by a poll at end_time") {
+  const Millis end = kT0 + 2 * kHour + 17 * kSecond;
+  Driver d(settings());
+  d.rooms_at = [end](Millis t) { return std::vector<RoomInfo>{room(7, t >= end ? kExpired : kNotStarted, kT0 + kHour, end)}; };
+  d.run_until(end + kHour);
+  const auto changed = events_of(d.all, "room.status_changed");
+  REQUIRE(changed.size() == 1);
+  CHECK(changed[0]->created_at == end);
+  CHECK(body_has(*changed[0], R"("from":102,"to":107)"));
+  CHECK(body_has(*changed[0], R"("inferred":false,"reason":"end_time_passed")"));
+}
+
+TEST_CASE("out of budget 102 at end_time is inferred at the deadline") {
+  const Millis end = kT0 + 2 * kHour;
+  Driver d(settings());
+  d.rooms_at = [end](Millis t) { return std::vector<RoomInfo>{room(7, t >= end ? kExpired : kNotStarted, kT0 + kHour, end)}; };
+  d.fault = [](const Call&, Millis t) { return t > kT0 ? std::optional<ApiError>(quota_error()) : std::nullopt; };
+  d.run_until(end + kHour);
+  const auto changed = events_of(d.all, "room.status_changed");
+  REQUIRE(changed.size() == 1);
+  CHECK(changed[0]->created_at == end);
+  CHECK(body_has(*changed[0], "\"changed_at\":\"" + rfc3339_utc(end) + "\",\"inferred\":true,\"reason\":\"end_time_passed\""));
+  REQUIRE(d.all.transitions.size() == 2);
+  CHECK(d.all.transitions[1].inferred);
+}
+
+TEST_CASE("out of budget 106 is inferred ended at its latest possible deadline") {
+  Driver d(settings());
+  d.rooms_at = [](Millis t) { return abnormal_world(t, std::nullopt); };
+  Millis seen = 0;
+  d.fault = [&seen](const Call&, Millis t) {
+    return seen > 0 && t > seen ? std::optional<ApiError>(quota_error()) : std::nullopt;
+  };
+  while (seen == 0 && d.now < kOnset + kHour) {
+    d.step();
+    for (const EventOut* e : events_of(d.all, "room.status_changed")) {
+      if (body_has(*e, R"("to":106)")) seen = e->created_at;
+    }
+  }
+  REQUIRE(seen > 0);
+  d.run_until(seen + 2 * kHour);
+  const EventOut* ended = nullptr;
+  for (const EventOut* e : events_of(d.all, "room.status_changed")) {
+    if (body_has(*e, R"("to":103)")) ended = e;
+  }
+  REQUIRE(ended != nullptr);
+  CHECK(ended->created_at == seen + kTimeout);
+  CHECK(body_has(*ended, R"("inferred":true,"reason":"abnormal_timeout")"));
+}
+
+TEST_CASE("with budget left a deadline is confirmed by a poll and never inferred") {
+  Driver d(settings());
+  d.rooms_at = [](Millis t) {
+    return std::vector<RoomInfo>{room(7, t >= kT0 + kHour ? kExpired : kNotStarted, kT0, kT0 + kHour),
+                                 room(8, t >= kOnset ? kAbnormal : kLive, kT0 - kHour, kT0 + 3 * kHour)};
+  };
+  d.run_until(kT0 + 6 * kHour);
+  for (const TransitionOut& t : d.all.transitions) CHECK_FALSE(t.inferred);
+  CHECK(d.engine.stats().inferred == 0);
+}
