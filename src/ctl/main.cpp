@@ -1,19 +1,128 @@
 // wxlivectl: the operator's CLI over the daemon's state database (SPEC section 3).
+// Reads beside the running daemon through a read-only connection; the repair
+// commands (redeliver, enable-endpoint) are short write transactions that the
+// daemon's delivery worker picks up on its next sweep (about a second).
+// Never prints a secret or a token: it reads no secret and never the kv table.
 #include <CLI/CLI.hpp>
 
 #include <iostream>
 
+#include "commands.hpp"
+#include "time_text.hpp"
+#include "wxlived/config/load.hpp"
 #include "wxlived/version.hpp"
+
+using namespace wxlived::ctl;
 
 int main(int argc, char** argv) {
   CLI::App app{"wxlivectl: reads and repairs wxlived's state database while the daemon runs."};
   app.set_version_flag("--version", std::string("wxlivectl ") + wxlived::kVersion);
   app.require_subcommand(1);
+
+  std::string db_file;
+  std::string config_file;
+  bool json = false;
+  auto* db_opt = app.add_option("--db", db_file, "the state database (state_dir/wxlived.db)");
+  auto* config_opt = app.add_option("--config", config_file, "the daemon's config file, to find the database");
+  db_opt->excludes(config_opt);
+  app.add_flag("--json", json, "one JSON document on stdout instead of a table");
+  app.fallthrough();  // global options may follow the subcommand
+
+  std::optional<std::string> app_name;
+  std::int64_t room_id = 0;
+  std::optional<std::int64_t> events_room;
+  std::string since;
+  std::int64_t after_seq = 0;
+  int limit = 0;
+  std::optional<std::string> endpoint;
+  std::string state;
+  std::vector<std::string> event_ids;
+  bool dead = false;
+  std::string day;
+  std::string endpoint_name;
+
+  auto* rooms = app.add_subcommand("rooms", "every room the daemon knows, with its status");
+  rooms->add_option("--app", app_name, "only this app");
+  auto* room = app.add_subcommand("room", "one room: its latest snapshot and status history");
+  room->add_option("ID", room_id, "WeChat room id")->required();
+  room->add_option("--app", app_name, "only this app");
+  auto* events = app.add_subcommand("events", "the event outbox, oldest first");
+  events->add_option("--room", events_room, "only this room");
+  events->add_option("--app", app_name, "only this app");
+  events->add_option("--since", since, "RFC 3339 time, unix seconds, or an age such as 2h or 7d");
+  events->add_option("--after", after_seq, "only events after this seq (paging)");
+  events->add_option("--limit", limit, "at most this many (default 100)");
+  auto* deliveries = app.add_subcommand("deliveries", "deliveries per (event, endpoint) and their state");
+  deliveries->add_option("--endpoint", endpoint, "only this endpoint");
+  deliveries->add_option("--state", state, "pending, failed, delivered or dead")
+      ->check(CLI::IsMember({"pending", "failed", "delivered", "dead"}));
+  deliveries->add_option("--limit", limit, "at most this many (default 1000)");
+  auto* redeliver = app.add_subcommand("redeliver", "send events again (same webhook-id): EVENT_ID... or --dead");
+  auto* ids_opt = redeliver->add_option("EVENT_ID", event_ids, "event ids");
+  auto* dead_opt = redeliver->add_flag("--dead", dead, "every dead delivery");
+  ids_opt->excludes(dead_opt);
+  redeliver->add_option("--endpoint", endpoint, "only deliveries to this endpoint");
+  auto* quota = app.add_subcommand("quota", "getliveinfo calls spent per app on a quota day");
+  quota->add_option("--day", day, "YYYY-MM-DD, Beijing time (default: today)");
+  auto* endpoints = app.add_subcommand("endpoints", "webhook endpoints and whether they are disabled (410 Gone)");
+  auto* enable = app.add_subcommand("enable-endpoint", "re-enable an endpoint disabled after 410 Gone");
+  enable->add_option("NAME", endpoint_name, "endpoint name")->required();
+
   try {
     app.parse(argc, argv);
+    if (db_file.empty() && config_file.empty()) throw CLI::RequiredError("--db or --config");
+    if (redeliver->parsed() && event_ids.empty() && !dead) {
+      throw CLI::ValidationError("redeliver", "give EVENT_ID... or --dead");
+    }
   } catch (const CLI::ParseError& e) {
     const int rc = app.exit(e);
-    return rc == 0 ? 0 : 64;
+    return rc == 0 ? kExitOk : kExitUsage;
   }
-  return 0;
+
+  Context ctx{{}, json, std::cout, std::cerr, now_unix_ms(), {}};
+  if (!config_file.empty()) {
+    auto config = wxlived::config::load_config(config_file);
+    if (!config) {
+      for (const auto& problem : config.error()) std::cerr << problem.to_string() << '\n';
+      return kExitFailure;
+    }
+    ctx.db = config->daemon.db_path();
+    for (const auto& hook : config->webhooks) ctx.configured_endpoints.push_back(hook.name);
+  } else {
+    ctx.db = db_file;
+  }
+
+  if (rooms->parsed()) return list_rooms(ctx, app_name);
+  if (room->parsed()) return show_room(ctx, room_id, app_name);
+  if (events->parsed()) {
+    wxlived::store::EventFilter filter;
+    filter.after_seq = after_seq;
+    filter.app = app_name;
+    filter.room_id = events_room;
+    filter.limit = limit > 0 ? limit : 100;
+    if (!since.empty()) {
+      auto at = parse_time(since, ctx.now_ms);
+      if (!at) {
+        std::cerr << "wxlivectl: --since: not a time: " << since << '\n';
+        return kExitUsage;
+      }
+      filter.since_ms = *at;
+    }
+    return list_events(ctx, filter);
+  }
+  if (deliveries->parsed()) {
+    wxlived::store::DeliveryFilter filter;
+    filter.endpoint = endpoint;
+    if (!state.empty()) filter.state = wxlived::store::delivery_state_from_string(state);
+    filter.limit = limit > 0 ? limit : 1000;
+    return list_deliveries(ctx, filter);
+  }
+  if (redeliver->parsed()) return dead ? redeliver_dead(ctx, endpoint) : redeliver_events(ctx, event_ids, endpoint);
+  if (quota->parsed()) {
+    if (day.empty()) day = beijing_day(ctx.now_ms);
+    return show_quota(ctx, day);
+  }
+  if (endpoints->parsed()) return list_endpoints(ctx);
+  if (enable->parsed()) return enable_endpoint(ctx, endpoint_name);
+  return kExitUsage;
 }

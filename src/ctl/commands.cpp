@@ -1,0 +1,526 @@
+#include "commands.hpp"
+
+#include <rapidjson/document.h>
+#include <rapidjson/prettywriter.h>
+#include <rapidjson/stringbuffer.h>
+
+#include <algorithm>
+#include <map>
+#include <ostream>
+#include <set>
+
+#include "table.hpp"
+#include "time_text.hpp"
+#include "wxlived/store/state_store.hpp"
+
+namespace wxlived::ctl {
+
+namespace {
+
+using Writer = rapidjson::PrettyWriter<rapidjson::StringBuffer>;
+
+int store_failure(const Context& ctx, const store::StoreError& error) {
+  ctx.err << "wxlivectl: " << ctx.db.string() << ": " << error.to_string() << '\n';
+  return kExitFailure;
+}
+
+// Readers never create or migrate anything: a missing file is an error.
+std::optional<store::StateStore> open_for_reading(const Context& ctx, int& rc) {
+  std::error_code ec;
+  if (!std::filesystem::exists(ctx.db, ec)) {
+    ctx.err << "wxlivectl: no state database at " << ctx.db.string() << '\n';
+    rc = kExitFailure;
+    return std::nullopt;
+  }
+  auto opened = store::StateStore::open_readonly(ctx.db);
+  if (!opened) {
+    rc = store_failure(ctx, opened.error());
+    return std::nullopt;
+  }
+  return std::move(*opened);
+}
+
+// Writers first check, read-only, that the schema is the one this build
+// knows (so wxlivectl never migrates a database under a running daemon),
+// then open read-write for one short transaction.
+std::optional<store::StateStore> open_for_writing(const Context& ctx, int& rc) {
+  if (!open_for_reading(ctx, rc)) return std::nullopt;
+  auto opened = store::StateStore::open(ctx.db);
+  if (!opened) {
+    rc = store_failure(ctx, opened.error());
+    return std::nullopt;
+  }
+  return std::move(*opened);
+}
+
+void print_json(const Context& ctx, const rapidjson::StringBuffer& buffer) {
+  ctx.out << std::string_view(buffer.GetString(), buffer.GetSize()) << '\n';
+}
+
+void key(Writer& w, const char* k) { w.Key(k); }
+void field(Writer& w, const char* k, std::string_view v) {
+  w.Key(k);
+  w.String(v.data(), static_cast<rapidjson::SizeType>(v.size()));
+}
+void field(Writer& w, const char* k, const char* v) { field(w, k, std::string_view(v)); }
+void field(Writer& w, const char* k, const std::string& v) { field(w, k, std::string_view(v)); }
+void field(Writer& w, const char* k, std::int64_t v) {
+  w.Key(k);
+  w.Int64(v);
+}
+void field(Writer& w, const char* k, const std::optional<std::int64_t>& v) {
+  w.Key(k);
+  if (v) {
+    w.Int64(*v);
+  } else {
+    w.Null();
+  }
+}
+void field(Writer& w, const char* k, const std::optional<std::string>& v) {
+  w.Key(k);
+  if (v) {
+    w.String(v->data(), static_cast<rapidjson::SizeType>(v->size()));
+  } else {
+    w.Null();
+  }
+}
+// A time as both unix ms and RFC 3339, for scripts and for eyes.
+void time_field(Writer& w, const std::string& k, const std::optional<std::int64_t>& ms) {
+  w.Key(k.c_str());
+  if (ms) {
+    w.Int64(*ms);
+  } else {
+    w.Null();
+  }
+  const std::string text_key = k.substr(0, k.size() - 3);  // "since_ms" -> "since"
+  w.Key(text_key.c_str());
+  if (ms) {
+    const std::string t = format_utc(*ms);
+    w.String(t.c_str());
+  } else {
+    w.Null();
+  }
+}
+// Stored JSON (a snapshot, an event body) embedded as JSON, or null if it
+// does not parse.
+void raw_json(Writer& w, const char* k, const std::string& text) {
+  w.Key(k);
+  rapidjson::Document doc;
+  doc.Parse(text.c_str(), text.size());
+  if (doc.HasParseError()) {
+    w.Null();
+  } else {
+    doc.Accept(w);
+  }
+}
+
+std::string text_or(const std::optional<std::int64_t>& ms, const char* none = "-") {
+  return ms ? format_utc(*ms) : none;
+}
+
+std::string json_string(const rapidjson::Value& obj, const char* k) {
+  if (!obj.IsObject()) return "";
+  auto it = obj.FindMember(k);
+  if (it == obj.MemberEnd()) return "";
+  if (it->value.IsString()) return it->value.GetString();
+  if (it->value.IsInt64()) return std::to_string(it->value.GetInt64());
+  if (it->value.IsBool()) return it->value.GetBool() ? "true" : "false";
+  return "";
+}
+
+std::string room_name(const std::string& snapshot_json) {
+  rapidjson::Document doc;
+  doc.Parse(snapshot_json.c_str(), snapshot_json.size());
+  if (doc.HasParseError()) return "";
+  return json_string(doc, "name");
+}
+
+// One line about what an event says: "not_started -> live (observed)".
+std::string event_summary(const std::string& body_json) {
+  rapidjson::Document doc;
+  doc.Parse(body_json.c_str(), body_json.size());
+  if (doc.HasParseError() || !doc.IsObject()) return "";
+  auto data = doc.FindMember("data");
+  if (data == doc.MemberEnd() || !data->value.IsObject()) return "";
+  const rapidjson::Value& d = data->value;
+  std::string summary;
+  const std::string from = json_string(d, "from_name");
+  const std::string to = json_string(d, "to_name");
+  if (!to.empty()) summary = (from.empty() ? std::string("(new)") : from) + " -> " + to;
+  const std::string reason = json_string(d, "reason");
+  if (!reason.empty()) summary += " (" + reason + (json_string(d, "inferred") == "true" ? ", inferred" : "") + ")";
+  auto segments = d.FindMember("segments");
+  if (segments != d.MemberEnd() && segments->value.IsArray()) {
+    summary += (summary.empty() ? "" : " ") + std::to_string(segments->value.Size()) + " segment(s)";
+  }
+  return summary;
+}
+
+void room_json(Writer& w, const store::RoomRecord& r) {
+  w.StartObject();
+  field(w, "app", r.app);
+  field(w, "room_id", r.room_id);
+  field(w, "status", static_cast<std::int64_t>(r.status));
+  field(w, "status_name", status_name(r.status));
+  time_field(w, "status_since_ms", r.status_since_ms);
+  field(w, "name", room_name(r.snapshot_json));
+  time_field(w, "first_seen_ms", r.first_seen_ms);
+  time_field(w, "last_seen_ms", r.last_seen_ms);
+  time_field(w, "removed_at_ms", r.removed_at_ms);
+  raw_json(w, "snapshot", r.snapshot_json);
+  w.EndObject();
+}
+
+}  // namespace
+
+int list_rooms(const Context& ctx, const std::optional<std::string>& app) {
+  int rc = kExitOk;
+  auto store = open_for_reading(ctx, rc);
+  if (!store) return rc;
+  auto rooms = app ? store->rooms(*app) : store->rooms();
+  if (!rooms) return store_failure(ctx, rooms.error());
+  if (ctx.json) {
+    rapidjson::StringBuffer buffer;
+    Writer w(buffer);
+    w.StartArray();
+    for (const auto& r : *rooms) room_json(w, r);
+    w.EndArray();
+    print_json(ctx, buffer);
+    return kExitOk;
+  }
+  Table table({"APP", "ROOM", "STATUS", "SINCE", "NAME", "LAST SEEN", "REMOVED"});
+  for (const auto& r : *rooms) {
+    table.add({r.app, std::to_string(r.room_id), std::to_string(r.status) + " " + std::string(status_name(r.status)),
+               format_utc(r.status_since_ms), room_name(r.snapshot_json), format_utc(r.last_seen_ms),
+               text_or(r.removed_at_ms)});
+  }
+  table.print(ctx.out);
+  return kExitOk;
+}
+
+int show_room(const Context& ctx, std::int64_t room_id, const std::optional<std::string>& app) {
+  int rc = kExitOk;
+  auto store = open_for_reading(ctx, rc);
+  if (!store) return rc;
+  auto rooms = app ? store->rooms(*app) : store->rooms();
+  if (!rooms) return store_failure(ctx, rooms.error());
+  std::vector<store::RoomRecord> matches;
+  for (auto& r : *rooms) {
+    if (r.room_id == room_id) matches.push_back(std::move(r));
+  }
+  if (matches.empty()) {
+    ctx.err << "wxlivectl: no room " << room_id << (app ? " in app " + *app : std::string()) << '\n';
+    return kExitFailure;
+  }
+  std::vector<std::vector<store::TransitionRecord>> histories;
+  for (const auto& r : matches) {
+    auto history = store->transitions(r.app, r.room_id);
+    if (!history) return store_failure(ctx, history.error());
+    histories.push_back(std::move(*history));
+  }
+  if (ctx.json) {
+    rapidjson::StringBuffer buffer;
+    Writer w(buffer);
+    w.StartArray();
+    for (std::size_t i = 0; i < matches.size(); ++i) {
+      w.StartObject();
+      key(w, "room");
+      room_json(w, matches[i]);
+      key(w, "transitions");
+      w.StartArray();
+      for (const auto& t : histories[i]) {
+        w.StartObject();
+        field(w, "id", t.id);
+        w.Key("from");
+        if (t.from_status) {
+          w.Int(*t.from_status);
+        } else {
+          w.Null();
+        }
+        field(w, "to", static_cast<std::int64_t>(t.to_status));
+        time_field(w, "at_ms", t.at_ms);
+        field(w, "reason", t.reason);
+        w.Key("inferred");
+        w.Bool(t.inferred);
+        field(w, "event_id", t.event_id);
+        w.EndObject();
+      }
+      w.EndArray();
+      w.EndObject();
+    }
+    w.EndArray();
+    print_json(ctx, buffer);
+    return kExitOk;
+  }
+  for (std::size_t i = 0; i < matches.size(); ++i) {
+    const auto& r = matches[i];
+    if (i > 0) ctx.out << '\n';
+    ctx.out << "app:         " << r.app << '\n'
+            << "room:        " << r.room_id << '\n'
+            << "name:        " << room_name(r.snapshot_json) << '\n'
+            << "status:      " << r.status << ' ' << status_name(r.status) << " since "
+            << format_utc(r.status_since_ms) << '\n'
+            << "first seen:  " << format_utc(r.first_seen_ms) << '\n'
+            << "last seen:   " << format_utc(r.last_seen_ms) << '\n'
+            << "removed:     " << text_or(r.removed_at_ms) << '\n'
+            << "snapshot:    " << r.snapshot_json << "\n\n";
+    Table table({"AT", "FROM", "TO", "REASON", "EVENT"});
+    for (const auto& t : histories[i]) {
+      table.add({format_utc(t.at_ms),
+                 t.from_status ? std::to_string(*t.from_status) + " " + std::string(status_name(*t.from_status)) : "-",
+                 std::to_string(t.to_status) + " " + std::string(status_name(t.to_status)),
+                 t.reason + (t.inferred ? " (inferred)" : ""), t.event_id.value_or("-")});
+    }
+    table.print(ctx.out);
+  }
+  return kExitOk;
+}
+
+int list_events(const Context& ctx, const store::EventFilter& filter) {
+  int rc = kExitOk;
+  auto store = open_for_reading(ctx, rc);
+  if (!store) return rc;
+  auto events = store->events(filter);
+  if (!events) return store_failure(ctx, events.error());
+  if (ctx.json) {
+    rapidjson::StringBuffer buffer;
+    Writer w(buffer);
+    w.StartArray();
+    for (const auto& e : *events) {
+      w.StartObject();
+      field(w, "seq", e.seq);
+      field(w, "id", e.id);
+      field(w, "type", e.type);
+      field(w, "app", e.app);
+      field(w, "room_id", e.room_id);
+      time_field(w, "created_at_ms", e.created_at_ms);
+      raw_json(w, "body", e.body_json);
+      w.EndObject();
+    }
+    w.EndArray();
+    print_json(ctx, buffer);
+    return kExitOk;
+  }
+  Table table({"SEQ", "CREATED", "TYPE", "APP", "ROOM", "ID", "WHAT"});
+  for (const auto& e : *events) {
+    table.add({std::to_string(e.seq), format_utc(e.created_at_ms), e.type, e.app,
+               e.room_id ? std::to_string(*e.room_id) : "-", e.id, event_summary(e.body_json)});
+  }
+  table.print(ctx.out);
+  return kExitOk;
+}
+
+int list_deliveries(const Context& ctx, const store::DeliveryFilter& filter) {
+  int rc = kExitOk;
+  auto store = open_for_reading(ctx, rc);
+  if (!store) return rc;
+  auto rows = store->deliveries(filter);
+  if (!rows) return store_failure(ctx, rows.error());
+  // The event id is what redeliver takes: look each one up by seq.
+  std::map<std::int64_t, std::string> ids;
+  for (const auto& d : *rows) {
+    if (ids.contains(d.event_seq)) continue;
+    store::EventFilter f;
+    f.after_seq = d.event_seq - 1;
+    f.limit = 1;
+    auto event = store->events(f);
+    if (!event) return store_failure(ctx, event.error());
+    ids[d.event_seq] = !event->empty() && event->front().seq == d.event_seq ? event->front().id : "?";
+  }
+  if (ctx.json) {
+    rapidjson::StringBuffer buffer;
+    Writer w(buffer);
+    w.StartArray();
+    for (const auto& d : *rows) {
+      w.StartObject();
+      field(w, "event_seq", d.event_seq);
+      field(w, "event_id", ids[d.event_seq]);
+      field(w, "endpoint", d.endpoint);
+      field(w, "app", d.app);
+      field(w, "room_id", d.room_id);
+      field(w, "state", store::to_string(d.state));
+      field(w, "attempts", static_cast<std::int64_t>(d.attempts));
+      time_field(w, "queued_at_ms", d.queued_at_ms);
+      time_field(w, "next_attempt_at_ms", d.next_attempt_at_ms);
+      field(w, "last_status",
+            d.last_status ? std::optional<std::int64_t>(*d.last_status) : std::optional<std::int64_t>());
+      field(w, "last_error", d.last_error);
+      time_field(w, "delivered_at_ms", d.delivered_at_ms);
+      w.EndObject();
+    }
+    w.EndArray();
+    print_json(ctx, buffer);
+    return kExitOk;
+  }
+  Table table({"EVENT", "ENDPOINT", "APP", "ROOM", "STATE", "TRIES", "QUEUED", "NEXT/DONE", "STATUS", "LAST ERROR"});
+  for (const auto& d : *rows) {
+    const bool done = d.state == store::DeliveryState::delivered || d.state == store::DeliveryState::dead;
+    std::string error = d.last_error.value_or("");
+    if (error.size() > 80) error = error.substr(0, 77) + "...";
+    table.add({ids[d.event_seq], d.endpoint, d.app, d.room_id ? std::to_string(*d.room_id) : "-",
+               std::string(store::to_string(d.state)), std::to_string(d.attempts), format_utc(d.queued_at_ms),
+               d.state == store::DeliveryState::delivered ? text_or(d.delivered_at_ms)
+               : done                                     ? "-"
+                                                          : format_utc(d.next_attempt_at_ms),
+               d.last_status ? std::to_string(*d.last_status) : "-", error});
+  }
+  table.print(ctx.out);
+  return kExitOk;
+}
+
+int redeliver_events(const Context& ctx, const std::vector<std::string>& event_ids,
+                     const std::optional<std::string>& endpoint) {
+  int rc = kExitOk;
+  auto store = open_for_writing(ctx, rc);
+  if (!store) return rc;
+  // All ids or none: one short write transaction.
+  auto tx = store->database().begin_immediate();
+  if (!tx) return store_failure(ctx, tx.error());
+  int total = 0;
+  for (const std::string& id : event_ids) {
+    auto event = store->event_by_id(id);
+    if (!event) return store_failure(ctx, event.error());
+    if (!*event) {
+      ctx.err << "wxlivectl: no event " << id << " (nothing requeued)\n";
+      return kExitFailure;
+    }
+    std::optional<std::string_view> only;
+    if (endpoint) only = *endpoint;
+    auto n = store->requeue_event(id, ctx.now_ms, only);
+    if (!n) return store_failure(ctx, n.error());
+    if (*n == 0) {
+      ctx.err << "wxlivectl: event " << id << " has no delivery" << (endpoint ? " to endpoint " + *endpoint : "")
+              << " (nothing requeued)\n";
+      return kExitFailure;
+    }
+    total += *n;
+  }
+  if (auto committed = tx->commit(); !committed) return store_failure(ctx, committed.error());
+  if (ctx.json) {
+    ctx.out << "{\"requeued\": " << total << "}\n";
+  } else {
+    ctx.out << "requeued " << total << " deliver" << (total == 1 ? "y" : "ies") << " of " << event_ids.size()
+            << " event" << (event_ids.size() == 1 ? "" : "s") << '\n';
+  }
+  return kExitOk;
+}
+
+int redeliver_dead(const Context& ctx, const std::optional<std::string>& endpoint) {
+  int rc = kExitOk;
+  auto store = open_for_writing(ctx, rc);
+  if (!store) return rc;
+  std::optional<std::string_view> only;
+  if (endpoint) only = *endpoint;
+  auto n = store->requeue_dead(ctx.now_ms, only);
+  if (!n) return store_failure(ctx, n.error());
+  if (ctx.json) {
+    ctx.out << "{\"requeued\": " << *n << "}\n";
+  } else {
+    ctx.out << "requeued " << *n << " dead deliver" << (*n == 1 ? "y" : "ies")
+            << (endpoint ? " to endpoint " + *endpoint : std::string()) << '\n';
+  }
+  return kExitOk;
+}
+
+int show_quota(const Context& ctx, const std::string& day) {
+  int rc = kExitOk;
+  auto store = open_for_reading(ctx, rc);
+  if (!store) return rc;
+  auto days = store->quota_days(day);
+  if (!days) return store_failure(ctx, days.error());
+  if (ctx.json) {
+    rapidjson::StringBuffer buffer;
+    Writer w(buffer);
+    w.StartObject();
+    field(w, "day", day);
+    key(w, "apps");
+    w.StartArray();
+    for (const auto& q : *days) {
+      w.StartObject();
+      field(w, "app", q.app);
+      field(w, "list_calls", q.list_calls);
+      field(w, "replay_calls", q.replay_calls);
+      field(w, "getliveinfo_calls", q.list_calls + q.replay_calls);
+      field(w, "token_calls", q.token_calls);
+      field(w, "quota_errors", q.quota_errors);
+      time_field(w, "exhausted_at_ms", q.exhausted_at_ms);
+      w.EndObject();
+    }
+    w.EndArray();
+    w.EndObject();
+    print_json(ctx, buffer);
+    return kExitOk;
+  }
+  ctx.out << "quota day " << day << " (Beijing time)\n";
+  Table table({"APP", "GETLIVEINFO", "LIST", "REPLAY", "TOKEN", "QUOTA ERRORS", "EXHAUSTED AT"});
+  for (const auto& q : *days) {
+    table.add({q.app, std::to_string(q.list_calls + q.replay_calls), std::to_string(q.list_calls),
+               std::to_string(q.replay_calls), std::to_string(q.token_calls), std::to_string(q.quota_errors),
+               text_or(q.exhausted_at_ms)});
+  }
+  table.print(ctx.out);
+  return kExitOk;
+}
+
+int list_endpoints(const Context& ctx) {
+  int rc = kExitOk;
+  auto store = open_for_reading(ctx, rc);
+  if (!store) return rc;
+  auto known = store->endpoints();
+  if (!known) return store_failure(ctx, known.error());
+  // The endpoints table only remembers endpoints that were ever disabled;
+  // with --config the configured ones are listed too.
+  std::map<std::string, store::EndpointRecord> all;
+  for (const std::string& name : ctx.configured_endpoints) all[name] = store::EndpointRecord{name, {}, {}};
+  for (auto& e : *known) all[e.name] = std::move(e);
+  const std::set<std::string> configured(ctx.configured_endpoints.begin(), ctx.configured_endpoints.end());
+  if (ctx.json) {
+    rapidjson::StringBuffer buffer;
+    Writer w(buffer);
+    w.StartArray();
+    for (const auto& [name, e] : all) {
+      w.StartObject();
+      field(w, "name", name);
+      field(w, "state", e.disabled_at_ms ? "disabled" : "enabled");
+      time_field(w, "disabled_at_ms", e.disabled_at_ms);
+      field(w, "disabled_reason", e.disabled_reason);
+      if (!ctx.configured_endpoints.empty()) {
+        w.Key("configured");
+        w.Bool(configured.contains(name));
+      }
+      w.EndObject();
+    }
+    w.EndArray();
+    print_json(ctx, buffer);
+    return kExitOk;
+  }
+  Table table({"ENDPOINT", "STATE", "DISABLED AT", "REASON"});
+  for (const auto& [name, e] : all) {
+    table.add({name, e.disabled_at_ms ? "disabled" : "enabled", text_or(e.disabled_at_ms),
+               e.disabled_reason.value_or("")});
+  }
+  table.print(ctx.out);
+  return kExitOk;
+}
+
+int enable_endpoint(const Context& ctx, const std::string& name) {
+  int rc = kExitOk;
+  auto store = open_for_writing(ctx, rc);
+  if (!store) return rc;
+  auto known = store->endpoints();
+  if (!known) return store_failure(ctx, known.error());
+  auto it = std::find_if(known->begin(), known->end(), [&](const auto& e) { return e.name == name; });
+  if (it == known->end() || !it->disabled_at_ms) {
+    ctx.err << "wxlivectl: endpoint " << name << " is not disabled\n";
+    return kExitFailure;
+  }
+  if (auto done = store->enable_endpoint(name); !done) return store_failure(ctx, done.error());
+  if (ctx.json) {
+    ctx.out << "{\"enabled\": true}\n";
+  } else {
+    ctx.out << "endpoint " << name << " enabled; its waiting deliveries resume within a few seconds\n";
+  }
+  return kExitOk;
+}
+
+}  // namespace wxlived::ctl

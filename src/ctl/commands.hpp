@@ -1,0 +1,40 @@
+#pragma once
+// wxlivectl's subcommands over the state database (SPEC section 3). Each
+// returns the process exit code: 0 ok, 1 not found or a store error (the
+// message, with the failing SQL, on stderr).
+#include <cstdint>
+#include <filesystem>
+#include <iosfwd>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "wxlived/store/records.hpp"
+
+namespace wxlived::ctl {
+
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitFailure = 1;
+inline constexpr int kExitUsage = 64;
+
+struct Context {
+  std::filesystem::path db;
+  bool json = false;
+  std::ostream& out;
+  std::ostream& err;
+  std::int64_t now_ms = 0;
+  std::vector<std::string> configured_endpoints;  // with --config
+};
+
+int list_rooms(const Context& ctx, const std::optional<std::string>& app);
+int show_room(const Context& ctx, std::int64_t room_id, const std::optional<std::string>& app);
+int list_events(const Context& ctx, const store::EventFilter& filter);
+int list_deliveries(const Context& ctx, const store::DeliveryFilter& filter);
+int redeliver_events(const Context& ctx, const std::vector<std::string>& event_ids,
+                     const std::optional<std::string>& endpoint);
+int redeliver_dead(const Context& ctx, const std::optional<std::string>& endpoint);
+int show_quota(const Context& ctx, const std::string& day);
+int list_endpoints(const Context& ctx);
+int enable_endpoint(const Context& ctx, const std::string& name);
+
+}  // namespace wxlived::ctl

@@ -1,0 +1,115 @@
+#include "time_text.hpp"
+
+#include <chrono>
+#include <charconv>
+#include <cstdio>
+
+namespace wxlived::ctl {
+
+namespace {
+
+using namespace std::chrono;
+
+bool parse_int(std::string_view text, std::int64_t& out) {
+  if (text.empty()) return false;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
+  return ec == std::errc() && end == text.data() + text.size();
+}
+
+bool digits(std::string_view text, std::size_t at, std::size_t n, int& out) {
+  if (at + n > text.size()) return false;
+  std::int64_t v = 0;
+  for (std::size_t i = at; i < at + n; ++i) {
+    if (text[i] < '0' || text[i] > '9') return false;
+  }
+  if (!parse_int(text.substr(at, n), v)) return false;
+  out = static_cast<int>(v);
+  return true;
+}
+
+}  // namespace
+
+std::int64_t now_unix_ms() {
+  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+std::string format_utc(std::int64_t unix_ms) {
+  const sys_seconds t{seconds(unix_ms >= 0 ? unix_ms / 1000 : (unix_ms - 999) / 1000)};
+  const sys_days day = floor<days>(t);
+  const year_month_day ymd{day};
+  const hh_mm_ss hms{t - day};
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%04d-%02u-%02uT%02d:%02d:%02dZ", static_cast<int>(ymd.year()),
+                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
+                static_cast<int>(hms.hours().count()), static_cast<int>(hms.minutes().count()),
+                static_cast<int>(hms.seconds().count()));
+  return buffer;
+}
+
+std::string beijing_day(std::int64_t unix_ms) {
+  return format_utc(unix_ms + 8 * 3600 * 1000).substr(0, 10);
+}
+
+std::optional<std::int64_t> parse_time(std::string_view text, std::int64_t now_ms) {
+  std::int64_t n = 0;
+  if (parse_int(text, n)) return n * 1000;
+  if (text.size() >= 2) {
+    const char unit = text.back();
+    if (parse_int(text.substr(0, text.size() - 1), n) && n >= 0) {
+      switch (unit) {
+        case 's': return now_ms - n * 1000;
+        case 'm': return now_ms - n * 60'000;
+        case 'h': return now_ms - n * 3'600'000;
+        case 'd': return now_ms - n * 86'400'000;
+        default: break;
+      }
+    }
+  }
+  int y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0;
+  if (!digits(text, 0, 4, y) || text.size() < 10 || text[4] != '-' || !digits(text, 5, 2, mo) || text[7] != '-' ||
+      !digits(text, 8, 2, d)) {
+    return std::nullopt;
+  }
+  const year_month_day ymd{year(y), month(static_cast<unsigned>(mo)), day(static_cast<unsigned>(d))};
+  if (!ymd.ok()) return std::nullopt;
+  std::int64_t offset_s = 0;
+  if (text.size() > 10) {
+    if ((text[10] != 'T' && text[10] != 't' && text[10] != ' ') || !digits(text, 11, 2, h) || text.size() < 19 ||
+        text[13] != ':' || !digits(text, 14, 2, mi) || text[16] != ':' || !digits(text, 17, 2, s) || h > 23 ||
+        mi > 59 || s > 60) {
+      return std::nullopt;
+    }
+    std::size_t at = 19;
+    if (at < text.size() && text[at] == '.') {
+      ++at;
+      while (at < text.size() && text[at] >= '0' && text[at] <= '9') ++at;
+    }
+    std::string_view zone = text.substr(at);
+    if (zone == "Z" || zone == "z") {
+      offset_s = 0;
+    } else if (zone.size() == 6 && (zone[0] == '+' || zone[0] == '-') && zone[3] == ':') {
+      int oh = 0, om = 0;
+      if (!digits(zone, 1, 2, oh) || !digits(zone, 4, 2, om)) return std::nullopt;
+      offset_s = (zone[0] == '+' ? 1 : -1) * (oh * 3600 + om * 60);
+    } else {
+      return std::nullopt;
+    }
+  }
+  const std::int64_t days_since_epoch = sys_days(ymd).time_since_epoch().count();
+  return (days_since_epoch * 86400 + h * 3600 + mi * 60 + s - offset_s) * 1000;
+}
+
+std::string_view status_name(int status) {
+  switch (status) {
+    case 101: return "live";
+    case 102: return "not_started";
+    case 103: return "ended";
+    case 104: return "banned";
+    case 105: return "paused";
+    case 106: return "abnormal";
+    case 107: return "expired";
+    default: return "unknown";
+  }
+}
+
+}  // namespace wxlived::ctl

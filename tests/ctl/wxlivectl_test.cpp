@@ -1,0 +1,309 @@
+// wxlivectl, the real binary, on a real database prepared with StateStore and
+// kept open read-write by the test, as the daemon keeps it.
+#include <doctest/doctest.h>
+#include <rapidjson/document.h>
+
+#include <cstdlib>
+#include <string>
+
+#include "support/config_fixture.hpp"
+#include "support/run_process.hpp"
+#include "support/temp_dir.hpp"
+#include "wxlived/store/state_store.hpp"
+
+using wxlived::testing::bin;
+using wxlived::testing::run_process;
+using namespace wxlived::store;
+
+namespace {
+
+constexpr const char* kToken = "TOKEN-must-never-be-printed-0x5eed";
+constexpr std::int64_t kT0 = 1764000000000;  // 2025-11-24T16:00:00Z
+
+template <class T>
+T must(Result<T> result) {
+  REQUIRE_MESSAGE(result.has_value(), (result.has_value() ? std::string() : result.error().to_string()));
+  return std::move(result).value();
+}
+inline void must(const Result<void>& result) {
+  REQUIRE_MESSAGE(result.has_value(), (result.has_value() ? std::string() : result.error().to_string()));
+}
+
+NewEvent room_event(std::string id, std::int64_t room, std::optional<int> from, int to, std::int64_t at,
+                    std::vector<std::string> endpoints) {
+  auto name = [](std::optional<int> s) -> std::string {
+    if (!s) return "null";
+    switch (*s) {
+      case 101: return "\"live\"";
+      case 102: return "\"not_started\"";
+      default: return "\"ended\"";
+    }
+  };
+  NewEvent e;
+  e.id = std::move(id);
+  e.type = from ? "room.status_changed" : "room.created";
+  e.app = "shop";
+  e.room_id = room;
+  e.body_json = R"({"type":")" + e.type + R"(","timestamp":"2025-11-24T16:00:00Z","data":{"app":"shop","room_id":)" +
+                std::to_string(room) + R"(,"from":)" + (from ? std::to_string(*from) : "null") + R"(,"to":)" +
+                std::to_string(to) + R"(,"from_name":)" + name(from) + R"(,"to_name":)" + name(to) +
+                R"(,"reason":"observed","inferred":false}})";
+  e.created_at_ms = at;
+  e.endpoints = std::move(endpoints);
+  return e;
+}
+
+// A database with two rooms, a few events, deliveries in every state, a
+// quota row, a disabled endpoint and a token in the kv table.
+struct Fixture {
+  wxlived::testing::TempDir dir;
+  std::filesystem::path db = dir / "state" / "wxlived.db";
+  StateStore store = must(StateStore::open(db));
+
+  Fixture() {
+    Observation o;
+    o.app = "shop";
+    o.app_record = AppRecord{"shop", "wxfake000000000001", AppState::ok, kT0, kT0};
+    for (std::int64_t id : {7, 8}) {
+      RoomRecord r;
+      r.app = "shop";
+      r.room_id = id;
+      r.status = id == 7 ? 101 : 102;
+      r.status_since_ms = kT0;
+      r.snapshot_json = R"({"roomid":)" + std::to_string(id) + R"(,"name":"Sale )" + std::to_string(id) + R"("})";
+      r.first_seen_ms = kT0 - 60000;
+      r.last_seen_ms = kT0;
+      o.room_upserts.push_back(r);
+    }
+    TransitionRecord t;
+    t.app = "shop";
+    t.room_id = 7;
+    t.from_status = 102;
+    t.to_status = 101;
+    t.at_ms = kT0;
+    t.reason = "observed";
+    t.event_id = "evt_7_2";
+    o.transitions.push_back(t);
+    o.events.push_back(room_event("evt_7_1", 7, std::nullopt, 102, kT0 - 60000, {"crm", "bi"}));
+    o.events.push_back(room_event("evt_8_1", 8, std::nullopt, 102, kT0 - 60000, {"crm"}));
+    o.events.push_back(room_event("evt_7_2", 7, 102, 101, kT0, {"crm", "bi"}));
+    o.quota = QuotaIncrement{"2025-11-25", 12, 2, 1, 0, std::nullopt};
+    const auto seqs = must(store.commit_observation(o)).event_seqs;
+    // evt_7_1: delivered to crm, dead at bi; evt_8_1: dead at crm.
+    must(store.record_delivery_attempt({seqs[0], "crm", DeliveryState::delivered, 204, std::nullopt, kT0, kT0}));
+    must(store.record_delivery_attempt(
+        {seqs[0], "bi", DeliveryState::dead, 400, std::string("HTTP 400: bad request"), kT0, kT0}));
+    must(store.record_delivery_attempt(
+        {seqs[1], "crm", DeliveryState::dead, 404, std::string("HTTP 404: not found"), kT0, kT0}));
+    must(store.disable_endpoint("bi", "410 Gone from http://bi.example/hook", kT0));
+    must(store.kv_put("token:shop", kToken, std::nullopt));
+  }
+
+  wxlived::testing::ProcessResult ctl(const std::string& args) {
+    auto result = run_process(bin("wxlivectl") + " --db " + db.string() + " " + args);
+    CHECK_MESSAGE(result.output.find(kToken) == std::string::npos, "a token was printed");
+    if (std::getenv("WXLIVECTL_TEST_ECHO")) {  // to look at the tables while changing them
+      const std::string shown = "wxlivectl " + args + "\n" + result.output;
+      MESSAGE(shown);
+    }
+    return result;
+  }
+
+  DeliveryRecord delivery(const std::string& event_id, const std::string& endpoint) {
+    const auto event = must(store.event_by_id(event_id));
+    REQUIRE(event.has_value());
+    for (const auto& d : must(store.deliveries({}))) {
+      if (d.event_seq == event->seq && d.endpoint == endpoint) return d;
+    }
+    FAIL("no such delivery");
+    return {};
+  }
+};
+
+rapidjson::Document parse_json(const std::string& text) {
+  rapidjson::Document doc;
+  doc.Parse(text.c_str());
+  REQUIRE_MESSAGE(!doc.HasParseError(), text);
+  return doc;
+}
+
+}  // namespace
+
+TEST_CASE("wxlivectl usage errors exit 64 and help exits 0") {
+  CHECK(run_process(bin("wxlivectl") + " --help").exit_code == 0);
+  CHECK(run_process(bin("wxlivectl") + " --version").exit_code == 0);
+  CHECK(run_process(bin("wxlivectl")).exit_code == 64);
+  CHECK(run_process(bin("wxlivectl") + " --db x.db frobnicate").exit_code == 64);
+  CHECK(run_process(bin("wxlivectl") + " rooms").exit_code == 64);  // no --db nor --config
+  CHECK(run_process(bin("wxlivectl") + " --db x.db redeliver").exit_code == 64);
+  CHECK(run_process(bin("wxlivectl") + " --db x.db redeliver evt --dead").exit_code == 64);
+  CHECK(run_process(bin("wxlivectl") + " --db x.db deliveries --state lost").exit_code == 64);
+}
+
+TEST_CASE("wxlivectl on a missing database exits 1 without creating it") {
+  wxlived::testing::TempDir dir;
+  const auto result = run_process(bin("wxlivectl") + " --db " + (dir / "none.db").string() + " rooms");
+  CHECK(result.exit_code == 1);
+  CHECK(result.output.find("no state database") != std::string::npos);
+  CHECK_FALSE(std::filesystem::exists(dir / "none.db"));
+}
+
+TEST_CASE("wxlivectl reports a store error with the failing step") {
+  wxlived::testing::TempDir dir;
+  const auto file = dir.write("garbage.db", std::string(4096, 'x'));
+  const auto result = run_process(bin("wxlivectl") + " --db " + file.string() + " rooms");
+  CHECK(result.exit_code == 1);
+  CHECK(result.output.find(" in: ") != std::string::npos);
+}
+
+TEST_CASE("rooms lists every room with its status as a table or JSON") {
+  Fixture f;
+  const auto table = f.ctl("rooms");
+  CHECK(table.exit_code == 0);
+  CHECK(table.output.find("APP") != std::string::npos);
+  CHECK(table.output.find("101 live") != std::string::npos);
+  CHECK(table.output.find("Sale 8") != std::string::npos);
+
+  const auto json = f.ctl("rooms --json");
+  REQUIRE(json.exit_code == 0);
+  const auto doc = parse_json(json.output);
+  REQUIRE(doc.IsArray());
+  REQUIRE(doc.Size() == 2);
+  CHECK(doc[0]["room_id"].GetInt64() == 7);
+  CHECK(std::string(doc[0]["status_name"].GetString()) == "live");
+  CHECK(std::string(doc[0]["snapshot"]["name"].GetString()) == "Sale 7");
+}
+
+TEST_CASE("room shows one room with its transitions and a missing room exits 1") {
+  Fixture f;
+  const auto shown = f.ctl("room 7");
+  CHECK(shown.exit_code == 0);
+  CHECK(shown.output.find("102 not_started") != std::string::npos);
+  CHECK(shown.output.find("evt_7_2") != std::string::npos);
+  const auto json = f.ctl("room 7 --json");
+  REQUIRE(json.exit_code == 0);
+  const auto doc = parse_json(json.output);
+  CHECK(doc[0]["transitions"].Size() == 1);
+  CHECK(doc[0]["transitions"][0]["to"].GetInt() == 101);
+
+  const auto missing = f.ctl("room 999");
+  CHECK(missing.exit_code == 1);
+  CHECK(missing.output.find("no room 999") != std::string::npos);
+}
+
+TEST_CASE("events filter by room and since") {
+  Fixture f;
+  const auto all = f.ctl("events");
+  CHECK(all.exit_code == 0);
+  CHECK(all.output.find("evt_8_1") != std::string::npos);
+  CHECK(all.output.find("not_started -> live (observed)") != std::string::npos);
+
+  const auto room7 = parse_json(f.ctl("events --room 7 --json").output);
+  REQUIRE(room7.Size() == 2);
+  CHECK(std::string(room7[1]["id"].GetString()) == "evt_7_2");
+  CHECK(room7[1]["body"]["data"]["to"].GetInt() == 101);
+
+  const auto recent = parse_json(f.ctl("events --json --since 2025-11-24T15:59:30Z").output);
+  REQUIRE(recent.Size() == 1);
+  CHECK(std::string(recent[0]["id"].GetString()) == "evt_7_2");
+  CHECK(f.ctl("events --since tomorrowish").exit_code == 64);
+}
+
+TEST_CASE("deliveries filter by endpoint and state and name the event ids") {
+  Fixture f;
+  const auto dead = parse_json(f.ctl("deliveries --state dead --json").output);
+  REQUIRE(dead.Size() == 2);
+  for (const auto& d : dead.GetArray()) CHECK(std::string(d["state"].GetString()) == "dead");
+  CHECK(std::string(dead[0]["event_id"].GetString()) == "evt_7_1");
+  CHECK(std::string(dead[0]["last_error"].GetString()) == "HTTP 400: bad request");
+
+  const auto crm = parse_json(f.ctl("deliveries --endpoint crm --json").output);
+  CHECK(crm.Size() == 3);
+  const auto table = f.ctl("deliveries --endpoint bi");
+  CHECK(table.exit_code == 0);
+  CHECK(table.output.find("evt_7_2") != std::string::npos);
+  CHECK(table.output.find("pending") != std::string::npos);
+}
+
+TEST_CASE("redeliver requeues named events with attempts reset") {
+  Fixture f;
+  const auto result = f.ctl("redeliver evt_7_1 evt_8_1");
+  CHECK(result.exit_code == 0);
+  CHECK(result.output.find("requeued 3 deliveries") != std::string::npos);
+  CHECK(f.delivery("evt_7_1", "bi").state == DeliveryState::pending);
+  CHECK(f.delivery("evt_7_1", "bi").attempts == 0);
+  CHECK(f.delivery("evt_7_1", "crm").state == DeliveryState::pending);
+  CHECK(f.delivery("evt_8_1", "crm").state == DeliveryState::pending);
+}
+
+TEST_CASE("redeliver of an unknown event exits 1 and requeues nothing") {
+  Fixture f;
+  const auto result = f.ctl("redeliver evt_7_1 evt_nope");
+  CHECK(result.exit_code == 1);
+  CHECK(result.output.find("no event evt_nope") != std::string::npos);
+  CHECK(f.delivery("evt_7_1", "bi").state == DeliveryState::dead);
+}
+
+TEST_CASE("redeliver dead requeues only dead deliveries of one endpoint") {
+  Fixture f;
+  const auto result = f.ctl("redeliver --dead --endpoint crm --json");
+  CHECK(result.exit_code == 0);
+  CHECK(parse_json(result.output)["requeued"].GetInt() == 1);
+  CHECK(f.delivery("evt_8_1", "crm").state == DeliveryState::pending);
+  CHECK(f.delivery("evt_7_1", "bi").state == DeliveryState::dead);
+  CHECK(f.delivery("evt_7_1", "crm").state == DeliveryState::delivered);
+}
+
+TEST_CASE("quota shows the calls of a Beijing day") {
+  Fixture f;
+  const auto table = f.ctl("quota --day 2025-11-25");
+  CHECK(table.exit_code == 0);
+  CHECK(table.output.find("quota day 2025-11-25") != std::string::npos);
+  const auto doc = parse_json(f.ctl("quota --day 2025-11-25 --json").output);
+  REQUIRE(doc["apps"].Size() == 1);
+  CHECK(doc["apps"][0]["getliveinfo_calls"].GetInt64() == 14);
+  CHECK(parse_json(f.ctl("quota --day 2020-01-01 --json").output)["apps"].Size() == 0);
+}
+
+TEST_CASE("enable-endpoint re-enables an endpoint disabled by 410") {
+  Fixture f;
+  const auto before = f.ctl("endpoints");
+  CHECK(before.output.find("disabled") != std::string::npos);
+  CHECK(before.output.find("410 Gone") != std::string::npos);
+  CHECK(f.ctl("enable-endpoint bi").exit_code == 0);
+  const auto after = parse_json(f.ctl("endpoints --json").output);
+  REQUIRE(after.Size() == 1);
+  CHECK(std::string(after[0]["state"].GetString()) == "enabled");
+  CHECK(f.ctl("enable-endpoint bi").exit_code == 1);
+  CHECK(f.ctl("enable-endpoint nobody").exit_code == 1);
+}
+
+TEST_CASE("no command ever prints the stored token") {
+  Fixture f;
+  for (const char* args : {"rooms", "rooms --json", "room 7", "room 7 --json", "events", "events --json", "deliveries",
+                           "deliveries --json", "quota", "quota --json", "endpoints", "endpoints --json"}) {
+    CHECK_MESSAGE(f.ctl(args).exit_code == 0, args);
+  }
+}
+
+TEST_CASE("config finds the database and lists configured endpoints") {
+  Fixture f;
+  wxlived::testing::ConfigFixture config;
+  std::string toml = wxlived::testing::valid_fake_config();
+  const auto at = toml.find("state_dir = \"state\"");
+  REQUIRE(at != std::string::npos);
+  toml.replace(at, std::string("state_dir = \"state\"").size(), "state_dir = \"" + (f.dir / "state").string() + "\"");
+  config.dir.write("wxlived.toml", toml);
+  const auto result = run_process(bin("wxlivectl") + " --config " + config.path() + " endpoints --json");
+  REQUIRE(result.exit_code == 0);
+  const auto doc = parse_json(result.output);
+  REQUIRE(doc.Size() == 2);  // bi (disabled, from the store) and crm (configured)
+  CHECK(std::string(doc[0]["name"].GetString()) == "bi");
+  CHECK_FALSE(doc[0]["configured"].GetBool());
+  CHECK(std::string(doc[1]["name"].GetString()) == "crm");
+  CHECK(doc[1]["configured"].GetBool());
+  CHECK(result.output.find("whsec_") == std::string::npos);
+
+  const auto broken = run_process(bin("wxlivectl") + " --config " + (config.dir / "missing.toml").string() + " rooms");
+  CHECK(broken.exit_code == 1);
+}
