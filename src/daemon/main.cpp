@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "check_config_command.hpp"
+#include "run_command.hpp"
 #include "wxlived/simulate/simulation.hpp"
 #include "wxlived/version.hpp"
 
@@ -24,6 +25,11 @@ int main(int argc, char** argv) {
                                                    "every problem as FILE:LINE: key: message");
   check->add_option("--config", config_file, "Config file (TOML)")->required();
 
+  std::string run_config;
+  auto* run = app.add_subcommand("run", "Run the daemon: poll WeChat within the quota, keep the state, deliver "
+                                        "webhooks; SIGHUP reloads, SIGTERM stops");
+  run->add_option("--config", run_config, "Config file (TOML)")->required();
+
   wxlived::simulate::SimulateOptions sim;
   std::string policy = "adaptive";
   auto* simulate = app.add_subcommand("simulate", "Run the real engine against a scenario's fake WeChat in virtual "
@@ -42,6 +48,7 @@ int main(int argc, char** argv) {
     return rc == 0 ? 0 : kUsageError;
   }
 
+  if (run->parsed()) return wxlived::daemon::run_command(run_config);
   if (check->parsed()) return wxlived::daemon::check_config_command(config_file, std::cout, std::cerr);
   if (simulate->parsed()) {
     sim.policy = policy == "fixed" ? wxlived::engine::Policy::fixed : wxlived::engine::Policy::adaptive;

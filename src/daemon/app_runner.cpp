@@ -1,0 +1,157 @@
+#include "app_runner.hpp"
+
+#include <asio/post.hpp>
+
+#include "observation_mapping.hpp"
+#include "token_persistence.hpp"
+#include "wxlived/log/log.hpp"
+
+namespace wxlived::daemon {
+
+engine::EngineSettings engine_settings(const config::Config& config, const config::AppSettings& app) {
+  engine::EngineSettings s;
+  s.app = app.name;
+  s.appid = app.appid;
+  s.daily_quota = app.daily_quota;
+  s.page_size = app.page_size;
+  s.min_interval = config.poll.min_interval_s * engine::kSecond;
+  s.abnormal_timeout = config.rules.abnormal_timeout_s * engine::kSecond;
+  s.replay_delay = config.rules.replay_delay_s * engine::kSecond;
+  return s;
+}
+
+AppRunner::AppRunner(asio::io_context& io, http::CurlMulti& http, store::StateStore& store,
+                     const config::Config& config, const config::AppSettings& app, RunnerHooks hooks)
+    : io_(io),
+      store_(store),
+      app_(app),
+      webhooks_(config.webhooks),
+      hooks_(std::move(hooks)),
+      engine_(engine_settings(config, app)),
+      timer_(io),
+      alive_(std::make_shared<bool>(true)) {
+  client_ = std::make_unique<wechat::WeChatClient>(
+      io_, http, app_, hooks_.clock, store_token_persistence(store_, app_.appid, hooks_.clock),
+      [this](const wechat::CallRecord& record) { count_token_call(record); });
+}
+
+AppRunner::~AppRunner() { *alive_ = false; }
+
+bool AppRunner::start(std::string& error) {
+  const std::int64_t now = hooks_.clock();
+  auto rooms = store_.rooms(app_.name);
+  auto today = store_.quota_day(app_.name, engine::beijing_date(now));
+  auto apps = store_.apps();
+  if (!rooms || !today || !apps) {
+    error = !rooms ? rooms.error().to_string() : !today ? today.error().to_string() : apps.error().to_string();
+    return false;
+  }
+  std::optional<store::AppRecord> record;
+  for (auto& a : *apps)
+    if (a.name == app_.name) record = a;
+  engine::Effects restored = engine_.restore(to_restored(*rooms, *today, record), now);
+  log::info("app restored", {{"app", app_.name},
+                             {"rooms", static_cast<std::int64_t>(rooms->size())},
+                             {"quota_used_today", today->list_calls + today->replay_calls}});
+  if (!commit(std::move(restored))) {
+    error = "could not commit the restored state";
+    return false;
+  }
+  asio::post(io_, [this, alive = alive_] {
+    if (*alive) plan_now();
+  });
+  return true;
+}
+
+void AppRunner::stop() {
+  stopping_ = true;
+  timer_.cancel();
+}
+
+void AppRunner::reconfigure(const config::Config& config, const config::AppSettings& app) {
+  webhooks_ = config.webhooks;
+  app_ = app;
+}
+
+void AppRunner::plan_now() {
+  if (stopping_) return;
+  engine::Plan plan = engine_.plan(hooks_.clock());
+  if (!commit(std::move(plan.effects))) return;
+  if (plan.call) execute(*plan.call);
+  arm(plan.wake_at);
+}
+
+void AppRunner::arm(std::int64_t wake_at_ms) {
+  const auto delay = std::max<std::int64_t>(0, wake_at_ms - hooks_.clock());
+  timer_.expires_after(std::chrono::milliseconds(delay));
+  timer_.async_wait([this, alive = alive_](const asio::error_code& ec) {
+    if (*alive && !ec) plan_now();
+  });
+}
+
+void AppRunner::execute(const engine::Call& call) {
+  auto done = [this, call, alive = alive_](auto handle) {
+    return [this, call, alive, handle](auto answer) {
+      if (!*alive) return;
+      const std::int64_t now = hooks_.clock();
+      answered(answer ? handle(now, *answer) : engine_.on_failure(now, call, answer.error()));
+    };
+  };
+  switch (call.kind) {
+    case engine::Call::Kind::list:
+      client_->list(call.start, call.limit, done([this, call](std::int64_t now, const wechat::RoomListPage& page) {
+        return engine_.on_list_page(now, call, page);
+      }));
+      break;
+    case engine::Call::Kind::replay:
+      client_->replay(call.room_id, call.start, call.limit,
+                      done([this, call](std::int64_t now, const wechat::ReplayPage& page) {
+                        return engine_.on_replay(now, call, page);
+                      }));
+      break;
+    case engine::Call::Kind::quota:
+      client_->quota(done([this, call](std::int64_t now, const wechat::QuotaInfo& quota) {
+        return engine_.on_quota(now, call, quota);
+      }));
+      break;
+  }
+}
+
+// An answer arrived: commit what it changed, then decide the next step at
+// once (the next page of a sweep follows without waiting).
+void AppRunner::answered(engine::Effects effects) {
+  if (!commit(std::move(effects))) return;
+  if (!stopping_) plan_now();
+}
+
+bool AppRunner::commit(engine::Effects effects) {
+  for (const auto& w : effects.warnings) log::warn(w, {{"app", app_.name}});
+  if (effects.empty()) return true;
+  const bool has_events = !effects.events.empty();
+  for (const auto& e : effects.events) {
+    log::info("event", {{"app", app_.name},
+                        {"type", e.type},
+                        {"room_id", e.room_id.value_or(0)},
+                        {"event_id", e.id}});
+  }
+  auto committed = store_.commit_observation(to_observation(app_, std::move(effects), webhooks_));
+  if (!committed) {
+    // In memory the engine has moved on; on disk it has not. Stopping is the
+    // only safe answer: a restart resumes from the store and re-observes.
+    log::critical("state store commit failed", {{"app", app_.name}, {"error", committed.error().to_string()}});
+    stopping_ = true;
+    timer_.cancel();
+    if (hooks_.fatal) hooks_.fatal("state store commit failed: " + committed.error().to_string());
+    return false;
+  }
+  if (has_events && hooks_.committed_events) hooks_.committed_events();
+  return true;
+}
+
+void AppRunner::count_token_call(const wechat::CallRecord& record) {
+  if (record.api != wechat::Api::token) return;
+  auto added = store_.add_quota_calls(app_.name, engine::beijing_date(hooks_.clock()), store::QuotaKind::token, 1);
+  if (!added) log::warn("could not count a token call", {{"app", app_.name}, {"error", added.error().to_string()}});
+}
+
+}  // namespace wxlived::daemon

@@ -1,0 +1,55 @@
+#pragma once
+// `wxlived run`: one io_context thread carries every app's engine loop, the
+// WeChat calls, the webhook POSTs and the store's short transactions.
+// SIGTERM/SIGINT stop it cleanly, SIGHUP reloads the config.
+#include <asio/io_context.hpp>
+#include <asio/signal_set.hpp>
+#include <asio/steady_timer.hpp>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include "app_runner.hpp"
+#include "wxlived/config/config.hpp"
+#include "wxlived/delivery/delivery_worker.hpp"
+#include "wxlived/http/curl_multi.hpp"
+#include "wxlived/store/state_store.hpp"
+
+namespace wxlived::daemon {
+
+class Daemon {
+ public:
+  Daemon(config::Config config, std::filesystem::path config_file);
+  ~Daemon();
+
+  // Runs until stopped; the process exit code.
+  int run();
+
+ private:
+  bool start();
+  void watch_signals();
+  void reload();
+  void begin_shutdown(int exit_code);
+  void finish_when_idle();
+  bool runners_idle() const;
+
+  config::Config config_;
+  std::filesystem::path config_file_;
+  asio::io_context io_;
+  asio::signal_set signals_;
+  asio::steady_timer shutdown_timer_;
+  std::chrono::steady_clock::time_point shutdown_deadline_;
+  std::optional<store::StateStore> store_;
+  std::unique_ptr<http::CurlMulti> wechat_http_;
+  std::unique_ptr<delivery::DeliveryWorker> delivery_;
+  std::vector<std::unique_ptr<AppRunner>> runners_;
+  bool stopping_ = false;
+  bool delivery_stopped_ = false;
+  int exit_code_ = 0;
+};
+
+// Logging as the config asks, journald-aware, with every secret redacted.
+void configure_daemon_logging(const config::Config& config);
+
+}  // namespace wxlived::daemon
