@@ -1,1 +1,87 @@
 #include <doctest/doctest.h>
+
+#include <string>
+
+#include "wxlived/scenario/parse.hpp"
+#include "wxlived/simulate/simulation.hpp"
+
+using namespace wxlived;
+
+namespace {
+
+scenario::Scenario shared(const std::string& name) {
+  auto s = scenario::load_scenario_file(std::string(WXLIVED_SOURCE_DIR) + "/../shared/scenarios/" + name);
+  if (!s) s = scenario::load_scenario_file("/work/shared/scenarios/" + name);
+  REQUIRE(s.has_value());
+  return *s;
+}
+
+simulate::SimulationSettings settings_for(const scenario::Scenario& s, engine::Policy policy) {
+  simulate::SimulationSettings out;
+  out.engine.app = "app";
+  out.engine.appid = s.appid;
+  out.engine.daily_quota = s.daily_quota;
+  out.engine.abnormal_timeout = s.abnormal_timeout_s * engine::kSecond;
+  out.engine.policy = policy;
+  out.secret = s.secret;
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("small json is fully detected by both policies with no spurious event") {
+  const scenario::Scenario s = shared("small.json");
+  for (const auto policy : {engine::Policy::adaptive, engine::Policy::fixed}) {
+    const auto run = simulate::run_simulation(s, settings_for(s, policy));
+    const auto g = simulate::grade(s, run.events);
+    CHECK(g.transitions_total == 8);
+    CHECK(g.detected == 8);
+    CHECK(g.missed == 0);
+    CHECK(g.spurious == 0);
+    CHECK(g.rule_latencies.size() == 2);  // room 2's 106 -> 103, room 3's 102 -> 107
+    const auto q = simulate::check_calls(s, run.calls);
+    CHECK(q.days_over_quota == 0);
+    CHECK(q.quota_errors == 0);
+    REQUIRE(q.min_sweep_gap_s.has_value());
+    CHECK(*q.min_sweep_gap_s >= 60.0);
+    std::int64_t created = 0;
+    std::int64_t replays = 0;
+    for (const auto& e : run.events) {
+      created += e.event.type == "room.created" ? 1 : 0;
+      replays += e.event.type == "room.replay_ready" ? 1 : 0;
+    }
+    CHECK(created == 3);
+    CHECK(replays == 2);  // rooms 1 and 2 end in the window and have replays
+  }
+}
+
+TEST_CASE("small json room 3 expires at its end_time without inference") {
+  const scenario::Scenario s = shared("small.json");
+  const auto run = simulate::run_simulation(s, settings_for(s, engine::Policy::adaptive));
+  bool seen = false;
+  for (const auto& e : run.events) {
+    if (e.event.room_id == 3 && e.event.body_json.find(R"("to":107)") != std::string::npos) {
+      seen = true;
+      CHECK(e.at / 1000 - s.origin_unix == 2400);  // end_time exactly
+      CHECK(e.event.body_json.find(R"("inferred":false,"reason":"end_time_passed")") != std::string::npos);
+    }
+  }
+  CHECK(seen);
+}
+
+TEST_CASE("the simulation is deterministic") {
+  const scenario::Scenario s = shared("small.json");
+  const auto a = simulate::run_simulation(s, settings_for(s, engine::Policy::adaptive));
+  const auto b = simulate::run_simulation(s, settings_for(s, engine::Policy::adaptive));
+  REQUIRE(a.events.size() == b.events.size());
+  for (std::size_t i = 0; i < a.events.size(); ++i) CHECK(a.events[i].event.id == b.events[i].event.id);
+  CHECK(a.calls.size() == b.calls.size());
+}
+
+TEST_CASE("percentiles are nearest rank") {
+  const auto l = simulate::summarize({5, 1, 4, 2, 3});
+  CHECK(l.p50 == 3);
+  CHECK(l.p95 == 5);
+  CHECK(l.max == 5);
+  CHECK(simulate::summarize({}).count == 0);
+}
