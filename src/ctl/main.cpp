@@ -84,6 +84,8 @@ int main(int argc, char** argv) {
     auto config = wxlived::config::load_config(config_file);
     if (!config) {
       for (const auto& problem : config.error()) std::cerr << problem.to_string() << '\n';
+      // Secrets under $CREDENTIALS_DIRECTORY exist only for the service.
+      std::cerr << "wxlivectl: cannot use " << config_file << "; --db STATE_DIR/wxlived.db needs no secrets\n";
       return kExitFailure;
     }
     ctx.db = config->daemon.db_path();
