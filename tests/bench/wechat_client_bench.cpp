@@ -12,6 +12,7 @@
 
 #include "wxlived/http/curl_multi.hpp"
 #include "wxlived/wechat/client.hpp"
+#include "wxlived/wechat/parse.hpp"
 
 namespace {
 
@@ -78,10 +79,39 @@ int main(int argc, char** argv) {
   getrusage(RUSAGE_SELF, &after);
   const double cpu = cpu_seconds(after) - cpu_seconds(before);
 
+  // The parsing share of the CPU: one list body, parsed repeatedly.
+  std::string body;
+  {
+    std::string token;
+    wxlived::http::Request t;
+    t.method = wxlived::http::Request::Method::post;
+    t.url = api_base + "/cgi-bin/stable_token";
+    t.body = R"({"grant_type":"client_credential","appid":")" + appid + R"(","secret":")" + secret + R"("})";
+    multi.start(t, [&](wxlived::http::Response r) {
+      auto grant = wxlived::wechat::parse_token(r.body);
+      if (grant) token = grant->access_token;
+    });
+    io.restart();
+    io.run();
+    wxlived::http::Request l;
+    l.method = wxlived::http::Request::Method::post;
+    l.url = api_base + "/wxa/business/getliveinfo?access_token=" + token;
+    l.body = R"({"start":0,"limit":)" + std::to_string(limit) + "}";
+    multi.start(l, [&](wxlived::http::Response r) { body = std::move(r.body); });
+    io.restart();
+    io.run();
+  }
+  constexpr int kParses = 500;
+  const auto p0 = std::chrono::steady_clock::now();
+  std::size_t parsed_rooms = 0;
+  for (int i = 0; i < kParses; ++i) parsed_rooms += static_cast<std::size_t>(wxlived::wechat::parse_room_list(body)->rooms.size());
+  const double parse_us =
+      std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - p0).count() / kParses;
+
   std::printf(
-      "{\"in_flight\":%d,\"calls\":%d,\"failed\":%d,\"rooms_parsed\":%lld,\"seconds\":%.3f,\"calls_per_s\":%.1f,"
+      "{\"body_bytes\":%zu,\"parse_us\":%.1f,\"parsed_rooms\":%zu,\"in_flight\":%d,\"calls\":%d,\"failed\":%d,\"rooms_parsed\":%lld,\"seconds\":%.3f,\"calls_per_s\":%.1f,"
       "\"cpu_us_per_call\":%.1f}\n",
-      in_flight, finished, failed, static_cast<long long>(rooms), seconds, finished / seconds,
+      body.size(), parse_us, parsed_rooms / kParses, in_flight, finished, failed, static_cast<long long>(rooms), seconds, finished / seconds,
       cpu * 1e6 / finished);
   return failed == 0 ? 0 : 1;
 }
