@@ -1,0 +1,516 @@
+#pragma once
+// The whole product for one test, as real processes: wxlive-fakewx playing a
+// short scenario, `wxlived run` against it (started, killed and restarted as
+// the test likes), and an in-process webhook receiver that verifies every
+// signature and remembers every request. Truth comes from the scenario model
+// (scenario::transitions), never from the daemon.
+//
+// Nothing here assumes how fast the machine is: the tests wait for
+// conditions with generous limits, and a limit that passes only means the
+// test fails with the logs printed.
+#include <doctest/doctest.h>
+#include <httplib.h>
+#include <rapidjson/document.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <csignal>
+#include <cstdint>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "fakewx/fakewx_process.hpp"
+#include "support/child_process.hpp"
+#include "support/run_process.hpp"
+#include "support/temp_dir.hpp"
+#include "wxlived/delivery/signature.hpp"
+#include "wxlived/scenario/parse.hpp"
+#include "wxlived/scenario/truth.hpp"
+#include "wxlived/store/state_store.hpp"
+
+namespace wxlived::e2e {
+
+using namespace std::chrono_literals;
+using Clock = std::chrono::steady_clock;
+
+// Two webhook secrets: the daemon's secret file holds both (rotation), the
+// receivers of these tests know only the newer one.
+inline constexpr const char* kOldHookSecret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+inline constexpr const char* kNewHookSecret = "whsec_c2Vjb25kLXNlY3JldC1mb3Itcm90YXRpb24=";
+
+// Polls `condition` every 100 ms until it holds or `limit` passes.
+inline bool eventually(const std::function<bool()>& condition, std::chrono::milliseconds limit) {
+  const auto deadline = Clock::now() + limit;
+  while (Clock::now() < deadline) {
+    if (condition()) return true;
+    std::this_thread::sleep_for(100ms);
+  }
+  return condition();
+}
+
+// What a webhook body says, parsed once.
+struct EventView {
+  std::string type;
+  std::optional<std::int64_t> room_id;
+  std::optional<int> from;
+  std::optional<int> to;
+  std::optional<std::int64_t> total;     // room.replay_ready
+  std::optional<std::size_t> segments;  // room.replay_ready: size of the array
+  bool parsed = false;
+};
+
+inline EventView parse_event(const std::string& body) {
+  EventView v;
+  rapidjson::Document doc;
+  doc.Parse(body.c_str(), body.size());
+  if (doc.HasParseError() || !doc.IsObject()) return v;
+  if (doc.HasMember("type") && doc["type"].IsString()) v.type = doc["type"].GetString();
+  if (!doc.HasMember("data") || !doc["data"].IsObject()) return v;
+  const auto& d = doc["data"];
+  if (d.HasMember("room_id") && d["room_id"].IsInt64()) v.room_id = d["room_id"].GetInt64();
+  if (d.HasMember("from") && d["from"].IsInt()) v.from = d["from"].GetInt();
+  if (d.HasMember("to") && d["to"].IsInt()) v.to = d["to"].GetInt();
+  if (d.HasMember("total") && d["total"].IsInt64()) v.total = d["total"].GetInt64();
+  if (d.HasMember("segments") && d["segments"].IsArray()) v.segments = d["segments"].Size();
+  v.parsed = true;
+  return v;
+}
+
+// One request as the receiver saw it.
+struct Hit {
+  int n = 0;  // 1-based, over the receiver's whole life (across restarts)
+  std::string id;
+  std::string timestamp;
+  std::string signature;
+  std::string body;
+  EventView event;
+  delivery::Verification verification = delivery::Verification::malformed;
+  int answered = 0;
+  std::chrono::system_clock::time_point at;
+
+  bool accepted() const { return answered >= 200 && answered < 300; }
+};
+
+// Decides the status for the n-th request; may sleep to be slow.
+using Answer = std::function<int(int n, const Hit& hit)>;
+
+inline Answer always(int status) {
+  return [status](int, const Hit&) { return status; };
+}
+
+// An in-process webhook receiver that can go down and come back on the
+// same port, keeping what it saw.
+class HookReceiver {
+ public:
+  explicit HookReceiver(Answer answer = always(204)) : answer_(std::move(answer)) {
+    auto key = delivery::SigningKey::from_secret(kNewHookSecret);
+    REQUIRE(key.has_value());
+    keys_.push_back(*key);
+    start();
+  }
+  ~HookReceiver() { stop(); }
+  HookReceiver(const HookReceiver&) = delete;
+  HookReceiver& operator=(const HookReceiver&) = delete;
+
+  // Listens again (on the same port once one was chosen).
+  void start() {
+    std::lock_guard life(life_mu_);
+    if (server_) return;
+    server_ = std::make_unique<httplib::Server>();
+    server_->new_task_queue = [] { return new httplib::ThreadPool(32); };
+    server_->Post(R"(/.*)", [this](const httplib::Request& req, httplib::Response& res) { handle(req, res); });
+    if (port_ == 0) {
+      port_ = server_->bind_to_any_port("127.0.0.1");
+    } else {
+      // The old socket is closed; SO_REUSEADDR (httplib's default) lets the
+      // port be taken again at once.
+      bool bound = false;
+      for (int i = 0; i < 50 && !bound; ++i) {
+        bound = server_->bind_to_port("127.0.0.1", port_);
+        if (!bound) std::this_thread::sleep_for(100ms);
+      }
+      REQUIRE_MESSAGE(bound, "the receiver could not listen on port " << port_ << " again");
+    }
+    REQUIRE(port_ > 0);
+    thread_ = std::thread([server = server_.get()] { server->listen_after_bind(); });
+  }
+
+  // Closes the listening socket and every connection: the daemon sees
+  // connections refused until start().
+  void stop() {
+    std::lock_guard life(life_mu_);
+    if (!server_) return;
+    server_->stop();
+    thread_.join();
+    server_.reset();
+  }
+
+  int port() const { return port_; }
+  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_) + "/hooks/wxlive"; }
+
+  std::vector<Hit> hits() const {
+    std::lock_guard lock(mu_);
+    return hits_;
+  }
+
+ private:
+  void handle(const httplib::Request& req, httplib::Response& res) {
+    Hit hit;
+    hit.at = std::chrono::system_clock::now();
+    hit.id = req.get_header_value("webhook-id");
+    hit.timestamp = req.get_header_value("webhook-timestamp");
+    hit.signature = req.get_header_value("webhook-signature");
+    hit.body = req.body;
+    hit.event = parse_event(req.body);
+    const auto now_s = std::chrono::duration_cast<std::chrono::seconds>(hit.at.time_since_epoch()).count();
+    hit.verification = delivery::verify_signature(keys_, hit.id, hit.timestamp, hit.body, hit.signature, now_s);
+    {
+      std::lock_guard lock(mu_);
+      hit.n = ++requests_;
+    }
+    hit.answered = answer_(hit.n, hit);
+    res.status = hit.answered;
+    std::lock_guard lock(mu_);
+    hits_.push_back(std::move(hit));
+  }
+
+  Answer answer_;
+  std::vector<delivery::SigningKey> keys_;
+  std::mutex life_mu_;
+  std::unique_ptr<httplib::Server> server_;
+  std::thread thread_;
+  int port_ = 0;
+  mutable std::mutex mu_;
+  std::vector<Hit> hits_;
+  int requests_ = 0;
+};
+
+// --- the truth -----------------------------------------------------------------
+
+struct RoomTruth {
+  std::vector<int> chain;  // 102, then every true transition's `to`
+  int final_status = 102;
+  std::optional<std::int64_t> replay_segments;
+};
+
+inline std::map<std::int64_t, RoomTruth> truth_of(const scenario::Scenario& s) {
+  std::map<std::int64_t, RoomTruth> out;
+  for (const scenario::Room& room : s.rooms) {
+    RoomTruth t;
+    t.chain.push_back(102);
+    for (const scenario::Transition& tr : scenario::transitions(s, room)) t.chain.push_back(scenario::code(tr.to));
+    t.final_status = t.chain.back();
+    if (room.replay && t.final_status == 103) t.replay_segments = room.replay->segments;
+    out[room.roomid] = std::move(t);
+  }
+  return out;
+}
+
+// The accepted hits, each event once (its first accepted arrival), in the
+// order they were accepted.
+inline std::vector<Hit> first_arrivals(const std::vector<Hit>& hits) {
+  std::vector<Hit> out;
+  std::set<std::string> seen;
+  for (const Hit& h : hits) {
+    if (!h.accepted()) continue;
+    if (seen.insert(h.id).second) out.push_back(h);
+  }
+  return out;
+}
+
+// Per room, the statuses the receiver has been told, in order: room.created's
+// `to`, then each room.status_changed's `to`.
+inline std::map<std::int64_t, std::vector<int>> told_chains(const std::vector<Hit>& hits) {
+  std::map<std::int64_t, std::vector<int>> out;
+  for (const Hit& h : first_arrivals(hits)) {
+    if (!h.event.room_id || !h.event.to) continue;
+    if (h.event.type == "room.created" || h.event.type == "room.status_changed")
+      out[*h.event.room_id].push_back(*h.event.to);
+  }
+  return out;
+}
+
+// Whether everything the truth promises has reached the receiver.
+inline bool everything_arrived(const std::vector<Hit>& hits, const std::map<std::int64_t, RoomTruth>& truth) {
+  const auto chains = told_chains(hits);
+  const auto firsts = first_arrivals(hits);
+  for (const auto& [room, t] : truth) {
+    const auto it = chains.find(room);
+    if (it == chains.end() || it->second.size() < t.chain.size()) return false;
+    if (t.replay_segments) {
+      const bool replay = std::any_of(firsts.begin(), firsts.end(), [&](const Hit& h) {
+        return h.event.type == "room.replay_ready" && h.event.room_id == room && h.event.total == t.replay_segments;
+      });
+      if (!replay) return false;
+    }
+  }
+  return true;
+}
+
+inline std::string chain_text(const std::vector<int>& chain) {
+  std::string out;
+  for (const int s : chain) out += (out.empty() ? "" : " -> ") + std::to_string(s);
+  return out;
+}
+
+// --- reading the database after (or between) runs -------------------------------
+
+inline std::vector<store::EventRecord> stored_events(const std::filesystem::path& db) {
+  auto store = store::StateStore::open_readonly(db);
+  REQUIRE_MESSAGE(store.has_value(), (store ? std::string() : store.error().to_string()));
+  store::EventFilter filter;
+  filter.limit = 1'000'000;
+  auto events = store->events(filter);
+  REQUIRE_MESSAGE(events.has_value(), (events ? std::string() : events.error().to_string()));
+  return std::move(*events);
+}
+
+inline std::vector<store::RoomRecord> stored_rooms(const std::filesystem::path& db) {
+  auto store = store::StateStore::open_readonly(db);
+  REQUIRE_MESSAGE(store.has_value(), (store ? std::string() : store.error().to_string()));
+  auto rooms = store->rooms();
+  REQUIRE_MESSAGE(rooms.has_value(), (rooms ? std::string() : rooms.error().to_string()));
+  return std::move(*rooms);
+}
+
+inline std::vector<store::DeliveryRecord> stored_deliveries(const std::filesystem::path& db) {
+  auto store = store::StateStore::open_readonly(db);
+  REQUIRE_MESSAGE(store.has_value(), (store ? std::string() : store.error().to_string()));
+  store::DeliveryFilter filter;
+  filter.limit = 1'000'000;
+  auto rows = store->deliveries(filter);
+  REQUIRE_MESSAGE(rows.has_value(), (rows ? std::string() : rows.error().to_string()));
+  return std::move(*rows);
+}
+
+// One line per request, for failure messages.
+inline std::string hits_text(const std::vector<Hit>& hits) {
+  std::string out;
+  const auto t0 = hits.empty() ? std::chrono::system_clock::time_point{} : hits.front().at;
+  for (const Hit& h : hits) {
+    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(h.at - t0).count();
+    out += "#" + std::to_string(h.n) + " +" + std::to_string(ms) + "ms " + std::to_string(h.answered) + " " + h.id +
+           " " + h.event.type + " room " + std::to_string(h.event.room_id.value_or(0)) +
+           (h.event.to ? " to " + std::to_string(*h.event.to) : std::string()) + " sig " +
+           delivery::to_string(h.verification) + "\n";
+  }
+  return out;
+}
+
+// --- the processes ----------------------------------------------------------------
+
+struct Rules {
+  int min_interval_s = 1;
+  int abnormal_timeout_s = 6;
+  int replay_delay_s = 3;
+};
+
+// The fake, the receiver and a config; the daemon is started by the test.
+class Stack {
+ public:
+  Stack(const std::string& scenario_json, Answer answer, Rules rules = {})
+      : scenario_json_(scenario_json), receiver_(std::move(answer)), fake_(scenario_json) {
+    started_ = Clock::now();
+    auto parsed = scenario::parse_scenario(scenario_json);
+    REQUIRE_MESSAGE(parsed.has_value(), (parsed ? std::string() : parsed.error().message));
+    scenario_ = std::move(*parsed);
+    truth_ = truth_of(scenario_);
+    dir_.write("secrets/app", std::string(fakewx::testing::secret) + "\n");
+    dir_.write("secrets/hook", std::string(kOldHookSecret) + "\n" + kNewHookSecret + "\n");
+    config_ = dir_.write("wxlived.toml", config_text(rules));
+  }
+  ~Stack() { daemon_.reset(); }  // the daemon goes before the fake and the receiver
+
+  std::string config_text(const Rules& rules) const {
+    return "[daemon]\nstate_dir = \"state\"\nlog_format = \"text\"\nlog_level = \"info\"\nadmin_listen = \"\"\n\n"
+           "[[app]]\nname = \"shop\"\nappid = \"" +
+           std::string(fakewx::testing::appid) +
+           "\"\nsecret_file = \"secrets/app\"\ntoken_mode = \"stable\"\napi_base = \"http://127.0.0.1:" +
+           std::to_string(fake_.port()) + "\"\ndaily_quota = " + std::to_string(scenario_.daily_quota) +
+           "\n\n[poll]\nmin_interval_s = " + std::to_string(rules.min_interval_s) +
+           "\n\n[rules]\nabnormal_timeout_s = " + std::to_string(rules.abnormal_timeout_s) +
+           "\nreplay_delay_s = " + std::to_string(rules.replay_delay_s) +
+           "\n\n[[webhook]]\nname = \"hook\"\nurl = \"" + receiver_.url() +
+           "\"\nsecret_file = \"secrets/hook\"\ntimeout_s = 5\n";
+  }
+
+  // Starts `wxlived run` (one log file per run).
+  void start_daemon() {
+    REQUIRE_FALSE(daemon_running());
+    ++runs_;
+    const auto log = dir_ / ("daemon-" + std::to_string(runs_) + ".log");
+    daemon_ = std::make_unique<testing::ChildProcess>(testing::bin("wxlived"),
+                                                      std::vector<std::string>{"run", "--config", config_.string()},
+                                                      log);
+  }
+
+  bool daemon_running() { return daemon_ && !daemon_->poll_exit(); }
+
+  // Sends `sig` and waits for the exit; returns the exit code.
+  std::optional<int> stop_daemon(int sig = SIGTERM) {
+    REQUIRE(daemon_);
+    return daemon_->stop(sig, 20s);
+  }
+
+  // Every run's log, for failure messages.
+  std::string daemon_logs() const {
+    std::string out;
+    for (int i = 1; i <= runs_; ++i) {
+      std::ifstream in(dir_ / ("daemon-" + std::to_string(i) + ".log"));
+      std::stringstream text;
+      text << in.rdbuf();
+      std::string s = text.str();
+      if (s.size() > 6000) s = "...\n" + s.substr(s.size() - 6000);
+      out += "--- daemon run " + std::to_string(i) + " ---\n" + s;
+    }
+    return out;
+  }
+
+  testing::ProcessResult ctl(const std::string& args) const {
+    return testing::run_process(testing::bin("wxlivectl") + " --config " + config_.string() + " " + args);
+  }
+
+  std::filesystem::path db() const { return dir_ / "state" / "wxlived.db"; }
+  std::vector<store::EventRecord> stored_events_now() const { return stored_events(db()); }
+
+  // Sleeps until `s` seconds after the fake started (its origin).
+  void sleep_until_scenario(double s) const {
+    std::this_thread::sleep_until(started_ + std::chrono::milliseconds(static_cast<std::int64_t>(s * 1000)));
+  }
+
+  HookReceiver& receiver() { return receiver_; }
+  fakewx::testing::RunningFakewx& fake() { return fake_; }
+  const std::map<std::int64_t, RoomTruth>& truth() const { return truth_; }
+  const scenario::Scenario& scenario() const { return scenario_; }
+
+  bool wait_for_everything(std::chrono::milliseconds limit) {
+    return eventually([&] { return everything_arrived(receiver_.hits(), truth_); }, limit);
+  }
+
+ private:
+  testing::TempDir dir_;
+  std::string scenario_json_;
+  HookReceiver receiver_;
+  fakewx::testing::RunningFakewx fake_;
+  Clock::time_point started_;
+  scenario::Scenario scenario_;
+  std::map<std::int64_t, RoomTruth> truth_;
+  std::filesystem::path config_;
+  int runs_ = 0;
+  std::unique_ptr<testing::ChildProcess> daemon_;
+};
+
+// --- the checks shared by the tests ------------------------------------------------
+
+// Every true transition reached the receiver as one room.created then a
+// room.status_changed chain whose `from` is always the previous `to`, and
+// every promised replay arrived with its segments.
+inline void check_chains_match_truth(const std::vector<Hit>& hits, const std::map<std::int64_t, RoomTruth>& truth) {
+  std::map<std::int64_t, std::vector<Hit>> per_room;
+  for (const Hit& h : first_arrivals(hits))
+    if (h.event.room_id) per_room[*h.event.room_id].push_back(h);
+
+  for (const auto& [room, t] : truth) {
+    CAPTURE(room);
+    const auto& got = per_room[room];
+    std::vector<int> chain;
+    std::optional<int> previous;
+    int created = 0;
+    for (const Hit& h : got) {
+      if (h.event.type == "room.created") {
+        ++created;
+        CHECK_MESSAGE(chain.empty(), "room.created after status events");
+        CHECK_FALSE(h.event.from.has_value());
+      } else if (h.event.type == "room.status_changed") {
+        CHECK_MESSAGE(previous.has_value(), "room.status_changed before room.created");
+        CHECK_MESSAGE(h.event.from == previous, "from " << h.event.from.value_or(0) << " after to "
+                                                        << previous.value_or(0));
+      } else {
+        continue;
+      }
+      REQUIRE(h.event.to.has_value());
+      chain.push_back(*h.event.to);
+      previous = h.event.to;
+    }
+    CHECK(created == 1);
+    CHECK_MESSAGE(chain == t.chain, "told " << chain_text(chain) << ", truth " << chain_text(t.chain));
+    if (t.replay_segments) {
+      const auto replay = std::find_if(got.rbegin(), got.rend(), [](const Hit& h) {
+        return h.event.type == "room.replay_ready";
+      });
+      REQUIRE_MESSAGE(replay != got.rend(), "no room.replay_ready");
+      CHECK(replay->event.total == t.replay_segments);
+      CHECK(replay->event.segments == static_cast<std::size_t>(*t.replay_segments));
+    }
+  }
+}
+
+// Every event in the database reached the receiver; per room the first
+// arrivals follow the database's order; a repeated webhook-id carries the
+// same body (a redelivery, not a different event).
+inline void check_outbox_delivered_in_order(const std::vector<Hit>& hits, const std::vector<store::EventRecord>& events) {
+  const auto firsts = first_arrivals(hits);
+  std::map<std::string, const Hit*> first_by_id;
+  for (const Hit& h : firsts) first_by_id[h.id] = &h;
+
+  std::map<std::string, std::int64_t> seq_of;
+  std::map<std::int64_t, std::vector<std::string>> stored_per_room;
+  for (const auto& e : events) {
+    seq_of[e.id] = e.seq;
+    CHECK_MESSAGE(first_by_id.count(e.id) == 1, "event " << e.id << " (" << e.type << ") never arrived");
+    if (e.room_id) stored_per_room[*e.room_id].push_back(e.id);
+  }
+  std::map<std::int64_t, std::vector<std::string>> arrived_per_room;
+  for (const Hit& h : firsts) {
+    CHECK_MESSAGE(seq_of.count(h.id) == 1, "received " << h.id << " which the database does not hold");
+    if (h.event.room_id) arrived_per_room[*h.event.room_id].push_back(h.id);
+  }
+  for (const auto& [room, ids] : stored_per_room) {
+    CAPTURE(room);
+    CHECK(arrived_per_room[room] == ids);
+  }
+  for (const Hit& h : hits) {
+    const auto it = first_by_id.find(h.id);
+    if (it != first_by_id.end()) CHECK_MESSAGE(h.body == it->second->body, "webhook-id " << h.id << " reused");
+  }
+}
+
+inline void check_signatures(const std::vector<Hit>& hits) {
+  for (const Hit& h : hits) {
+    CAPTURE(h.id);
+    CHECK(h.verification == delivery::Verification::ok);
+    CHECK(h.signature.find(' ') != std::string::npos);  // one v1 entry per rotated secret
+  }
+}
+
+// No room was announced twice: one room.created per room in the database,
+// and the receiver never saw two different room.created ids for one room.
+inline void check_single_created(const std::vector<Hit>& hits, const std::vector<store::EventRecord>& events) {
+  std::map<std::int64_t, std::set<std::string>> stored;
+  for (const auto& e : events)
+    if (e.type == "room.created" && e.room_id) stored[*e.room_id].insert(e.id);
+  for (const auto& [room, ids] : stored) {
+    CAPTURE(room);
+    CHECK(ids.size() == 1);
+  }
+  std::map<std::int64_t, std::set<std::string>> received;
+  for (const Hit& h : hits)
+    if (h.event.type == "room.created" && h.event.room_id) received[*h.event.room_id].insert(h.id);
+  for (const auto& [room, ids] : received) {
+    CAPTURE(room);
+    CHECK(ids.size() == 1);
+  }
+}
+
+}  // namespace wxlived::e2e
