@@ -64,7 +64,7 @@ TEST_CASE("a sweep lands exactly on the deadline the engine knows") {
 TEST_CASE("102 at end_time is confirmed by a poll at end_time") {
   const Millis end = kT0 + 2 * kHour + 17 * kSecond;
   Driver d(settings());
-  d.rooms_at = [end](Millis t) { return std::vector<RoomInfo>{room(7, t >= end ? kExpired : kNotStarted, kT0 + kHour, end)}; };
+  d.rooms_at = [=](Millis t) { return std::vector<RoomInfo>{room(7, t >= end ? kExpired : kNotStarted, kT0 + kHour, end)}; };
   d.run_until(end + kHour);
   const auto changed = events_of(d.all, "room.status_changed");
   REQUIRE(changed.size() == 1);
@@ -76,7 +76,7 @@ TEST_CASE("102 at end_time is confirmed by a poll at end_time") {
 TEST_CASE("out of budget 102 at end_time is inferred at the deadline") {
   const Millis end = kT0 + 2 * kHour;
   Driver d(settings());
-  d.rooms_at = [end](Millis t) { return std::vector<RoomInfo>{room(7, t >= end ? kExpired : kNotStarted, kT0 + kHour, end)}; };
+  d.rooms_at = [=](Millis t) { return std::vector<RoomInfo>{room(7, t >= end ? kExpired : kNotStarted, kT0 + kHour, end)}; };
   d.fault = [](const Call&, Millis t) { return t > kT0 ? std::optional<ApiError>(quota_error()) : std::nullopt; };
   d.run_until(end + kHour);
   const auto changed = events_of(d.all, "room.status_changed");

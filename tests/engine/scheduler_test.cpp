@@ -137,8 +137,8 @@ TEST_CASE("the budget lasts the whole day at 500 calls") {
 TEST_CASE("replays are fetched after the delay retried and followed up for more segments") {
   const Millis end = kT0 + kHour;
   Driver d(settings());
-  d.rooms_at = [end](Millis t) { return std::vector<RoomInfo>{room(7, t >= end ? kEnded : kLive, kT0, end)}; };
-  d.replay_at = [end](std::int64_t, Millis t) {
+  d.rooms_at = [=](Millis t) { return std::vector<RoomInfo>{room(7, t >= end ? kEnded : kLive, kT0, end)}; };
+  d.replay_at = [=](std::int64_t, Millis t) {
     ReplayPage p;
     if (t >= end + 20 * kMinute) p.segments.push_back({"http://v/0.mp4", "2026-11-24T01:20:00Z", "2027-11-24T01:20:00Z"});
     if (t >= end + 50 * kMinute) p.segments.push_back({"http://v/1.mp4", "2026-11-24T01:50:00Z", "2027-11-24T01:50:00Z"});
@@ -163,7 +163,7 @@ TEST_CASE("replays are fetched after the delay retried and followed up for more 
 TEST_CASE("replays of a room that never produces one stop after the limit") {
   const Millis end = kT0 + kHour;
   Driver d(settings());
-  d.rooms_at = [end](Millis t) { return std::vector<RoomInfo>{room(7, t >= end ? kEnded : kLive, kT0, end)}; };
+  d.rooms_at = [=](Millis t) { return std::vector<RoomInfo>{room(7, t >= end ? kEnded : kLive, kT0, end)}; };
   d.run_until(end + 8 * kHour);
   std::int64_t replay_calls = 0;
   Millis last = 0;
