@@ -522,7 +522,9 @@ void AppEngine::start_replay_track(Room& room, Millis ended_at) {
   t.active = true;
   t.next_check = ended_at + settings_.replay_delay;
   t.give_up_at = t.next_check + settings_.replay_give_up;
-  t.backoff = kFirstReplayBackoff;
+  // Half the expected delay between checks, within [floor, 5 min]: WeChat's
+  // ~10 min delay gives 5 min; a shortened delay (tests, demos) keeps pace.
+  t.backoff = std::max(settings_.min_interval, std::min(settings_.replay_delay / 2, kFirstReplayBackoff));
   t.followups_left = settings_.replay_followups;
 }
 
