@@ -394,8 +394,22 @@ class Stack {
   const std::map<std::int64_t, RoomTruth>& truth() const { return truth_; }
   const scenario::Scenario& scenario() const { return scenario_; }
 
+  // Everything the truth promises reached the receiver, and the database
+  // has no delivery left to make (so that what it holds can be compared
+  // with what arrived).
   bool wait_for_everything(std::chrono::milliseconds limit) {
-    return eventually([&] { return everything_arrived(receiver_.hits(), truth_); }, limit);
+    const auto deadline = Clock::now() + limit;
+    const bool arrived = eventually([&] { return everything_arrived(receiver_.hits(), truth_); }, limit);
+    const auto left = std::max<Clock::duration>(deadline - Clock::now(), 5s);
+    const bool drained = eventually([&] { return outbox_drained(); },
+                                    std::chrono::duration_cast<std::chrono::milliseconds>(left));
+    return arrived && drained;
+  }
+
+  bool outbox_drained() const {
+    const auto rows = stored_deliveries(db());
+    return std::all_of(rows.begin(), rows.end(),
+                       [](const store::DeliveryRecord& d) { return d.state == store::DeliveryState::delivered; });
   }
 
  private:

@@ -285,6 +285,7 @@ TEST_CASE("a clean restart announces no room twice and the quota ledger continue
                       30s),
                   stack.daemon_logs());
   std::this_thread::sleep_for(2s);  // a few more polls
+  CHECK(eventually([&] { return stack.outbox_drained(); }, 15s));
   REQUIRE(stack.stop_daemon(SIGTERM) == 0);
   const std::int64_t calls_run2 = ledger_calls(stack);
   const std::int64_t served = fake_used(stack);
