@@ -1,5 +1,7 @@
 #include "wxlived/delivery/delivery_worker.hpp"
 
+#include <deque>
+
 #include <asio/post.hpp>
 #include <algorithm>
 
@@ -99,6 +101,11 @@ void DeliveryWorker::reconfigure(const std::vector<config::WebhookSettings>& web
 }
 
 void DeliveryWorker::kick() {
+  rescan_ = true;
+  schedule_pump();
+}
+
+void DeliveryWorker::schedule_pump() {
   if (stopping_ || pump_posted_) return;
   pump_posted_ = true;
   asio::post(io_, [this, alive = alive_] {
@@ -108,32 +115,57 @@ void DeliveryWorker::kick() {
   });
 }
 
+// Starts what is due. The outbox is rescanned only when something outside
+// this worker may have added work (a kick: new events, wxlivectl, the sweep
+// timer); between rescans, a finished lane's next delivery is read with one
+// index seek (see on_answer), so a busy outbox costs O(log n) per delivery,
+// not a scan.
 void DeliveryWorker::pump() {
   if (stopping_) return;
   const std::int64_t now_ms = now();
-  if (in_flight_ < options_.max_in_flight) {
+  if (rescan_ && in_flight_ < options_.max_in_flight) {
     auto due = store_.due_deliveries(now_ms, options_.due_batch);
     if (!due) {
       log::error("reading due deliveries failed; retrying at the next sweep", {{"error", due.error().to_string()}});
     } else {
-      for (const store::DueDelivery& d : *due) {
-        if (in_flight_ >= options_.max_in_flight) break;
-        std::string lane = lane_of(d.delivery);
-        if (lanes_in_flight_.contains(lane)) continue;
-        auto endpoint = endpoints_.find(d.delivery.endpoint);
-        if (endpoint == endpoints_.end()) {
-          if (warned_unconfigured_.insert(d.delivery.endpoint).second) {
-            log::warn("deliveries wait for an endpoint that is not in the config",
-                      {{"endpoint", d.delivery.endpoint}, {"event_id", d.event.id}});
-          }
-          continue;
-        }
-        if (endpoint_in_flight_[d.delivery.endpoint] >= options_.max_in_flight_per_endpoint) continue;
-        start_attempt(d, endpoint->second, std::move(lane));
-      }
+      ready_.assign(std::make_move_iterator(due->begin()), std::make_move_iterator(due->end()));
+      rescan_ = false;
     }
   }
+  std::deque<store::DueDelivery> waiting;  // endpoint at its limit: keep, in order
+  while (!ready_.empty()) {
+    store::DueDelivery d = std::move(ready_.front());
+    ready_.pop_front();
+    std::string lane = lane_of(d.delivery);
+    if (lanes_in_flight_.contains(lane)) continue;  // its follow-up comes from on_answer
+    auto endpoint = endpoints_.find(d.delivery.endpoint);
+    if (endpoint == endpoints_.end()) {
+      if (warned_unconfigured_.insert(d.delivery.endpoint).second) {
+        log::warn("deliveries wait for an endpoint that is not in the config",
+                  {{"endpoint", d.delivery.endpoint}, {"event_id", d.event.id}});
+      }
+      continue;
+    }
+    if (in_flight_ >= options_.max_in_flight ||
+        endpoint_in_flight_[d.delivery.endpoint] >= options_.max_in_flight_per_endpoint) {
+      waiting.push_back(std::move(d));
+      continue;
+    }
+    start_attempt(d, endpoint->second, std::move(lane));
+  }
+  ready_ = std::move(waiting);
   arm_timer(now_ms);
+}
+
+// The lane just finished its head: queue its next delivery if it is due.
+void DeliveryWorker::follow_lane(const store::DeliveryRecord& finished, std::int64_t now_ms) {
+  auto next = store_.lane_head(finished.endpoint, finished.app, finished.room_id);
+  if (!next) {
+    log::error("reading a lane's next delivery failed; it waits for the next sweep",
+               {{"endpoint", finished.endpoint}, {"error", next.error().to_string()}});
+    return;
+  }
+  if (*next && (*next)->delivery.next_attempt_at_ms <= now_ms) ready_.push_back(std::move(**next));
 }
 
 void DeliveryWorker::arm_timer(std::int64_t now_ms) {
@@ -222,7 +254,12 @@ void DeliveryWorker::on_answer(const store::DueDelivery& due, const std::string&
     if (in_flight_ == 0) finish_stop();
     return;
   }
-  kick();
+  if (decision.disable_endpoint) {
+    std::erase_if(ready_, [&](const store::DueDelivery& d) { return d.delivery.endpoint == attempt.endpoint; });
+  } else if (decision.state != DeliveryState::failed) {
+    follow_lane(due.delivery, now_ms);
+  }
+  schedule_pump();
 }
 
 void DeliveryWorker::stop(std::chrono::steady_clock::time_point deadline, std::function<void()> on_stopped) {

@@ -60,6 +60,21 @@ Result<std::vector<DueDelivery>> StateStore::due_deliveries(std::int64_t now_ms,
       now_ms, limit);
 }
 
+Result<std::optional<DueDelivery>> StateStore::lane_head(std::string_view endpoint, std::string_view app,
+                                                         std::optional<std::int64_t> room_id) {
+  // One seek on deliveries_undelivered_by_lane: O(log n), not a scan.
+  static const std::string sql =
+      "SELECT d.event_seq, d.endpoint, d.app, d.room_id, d.state, d.attempts, d.queued_at_ms, "
+      "d.next_attempt_at_ms, d.last_status, d.last_error, d.delivered_at_ms, "
+      "e.seq, e.id, e.type, e.app, e.room_id, e.body_json, e.created_at_ms "
+      "FROM deliveries d JOIN events e ON e.seq = d.event_seq "
+      "WHERE d.endpoint = ?1 AND d.app = ?2 AND d.room_id IS ?3 AND d.state IN ('pending', 'failed') "
+      "ORDER BY d.event_seq LIMIT 1";
+  return detail::select_one<DueDelivery>(
+      db_, sql, [](const Query& q) { return DueDelivery{detail::read_delivery(q, 0), detail::read_event(q, 11)}; },
+      endpoint, app, room_id);
+}
+
 Result<void> StateStore::record_delivery_attempt(const DeliveryAttempt& attempt) {
   static constexpr std::string_view sql =
       "UPDATE deliveries SET state = ?3, attempts = attempts + 1, last_status = ?4, last_error = ?5, "

@@ -97,10 +97,11 @@ double percentile(std::vector<double> v, double p) {
 
 int main(int argc, char** argv) {
   CLI::App app{"webhook delivery benchmark"};
-  int events = 3000, rooms = 200, rate = 200;
+  int events = 3000, rooms = 200, rate = 200, due_batch = 4096;
   app.add_option("--events", events, "events for the throughput phase");
   app.add_option("--rooms", rooms, "rooms (lanes) the events spread over");
   app.add_option("--rate", rate, "events per second in the latency phase");
+  app.add_option("--due-batch", due_batch, "DeliveryOptions::due_batch");
   CLI11_PARSE(app, argc, argv);
   wxlived::log::configure_logging({wxlived::log::Format::text, wxlived::log::Level::warn, false});
 
@@ -116,7 +117,9 @@ int main(int argc, char** argv) {
   // 1. Throughput: everything committed first, then drained.
   commit_events(store, 0, events, rooms);
   asio::io_context io;
-  wxlived::delivery::DeliveryWorker worker(io, store, {hook});
+  wxlived::delivery::DeliveryOptions options;
+  options.due_batch = due_batch;
+  wxlived::delivery::DeliveryWorker worker(io, store, {hook}, options);
   const auto t0 = std::chrono::steady_clock::now();
   worker.kick();
   while (receiver.count() < static_cast<std::size_t>(events)) io.run_for(std::chrono::milliseconds(10));

@@ -17,6 +17,7 @@
 #include <asio/io_context.hpp>
 #include <asio/steady_timer.hpp>
 #include <chrono>
+#include <deque>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -100,7 +101,9 @@ class DeliveryWorker {
   const DeliveryStats& stats() const { return stats_; }
 
  private:
+  void schedule_pump();
   void pump();
+  void follow_lane(const store::DeliveryRecord& finished, std::int64_t now_ms);
   void start_attempt(const store::DueDelivery& due, const Endpoint& endpoint, std::string lane);
   void on_answer(const store::DueDelivery& due, const std::string& lane, const std::string& url,
                  const http::Response& response);
@@ -123,6 +126,8 @@ class DeliveryWorker {
   std::multiset<std::int64_t> retry_times_;  // next_attempt_at_ms this worker set
   int in_flight_ = 0;
   bool pump_posted_ = false;
+  bool rescan_ = true;                     // the outbox may hold work ready_ lacks
+  std::deque<store::DueDelivery> ready_;   // due lane heads not yet started, oldest first
   bool stopping_ = false;
   bool stopped_ = false;
   std::function<void()> on_stopped_;

@@ -48,6 +48,10 @@ class StateStore {
   // a lane never has two deliveries in flight, so order per room and
   // endpoint holds. Disabled endpoints get nothing. Earliest due first.
   Result<std::vector<DueDelivery>> due_deliveries(std::int64_t now_ms, int limit);
+  // The oldest undelivered delivery of one lane, due or not (the worker's
+  // follow-up after finishing that lane's head, without rescanning).
+  Result<std::optional<DueDelivery>> lane_head(std::string_view endpoint, std::string_view app,
+                                               std::optional<std::int64_t> room_id);
   // Counts the attempt and moves the delivery to attempt.new_state. Error
   // SQLITE_NOTFOUND if there is no such delivery.
   Result<void> record_delivery_attempt(const DeliveryAttempt& attempt);
