@@ -194,10 +194,7 @@ void DeliveryWorker::start_attempt(const store::DueDelivery& due, const Endpoint
 
 void DeliveryWorker::on_answer(const store::DueDelivery& due, const std::string& lane, const std::string& url,
                                const http::Response& response) {
-  lanes_in_flight_.erase(lane);
-  --endpoint_in_flight_[due.delivery.endpoint];
-  --in_flight_;
-  if (stopped_) return;  // abandoned at the stop deadline
+  if (stopped_) return;  // abandoned at the stop deadline: the counters were reset
 
   const std::int64_t now_ms = now();
   const AttemptDecision decision = decide_attempt(options_.policy, response, due.delivery.attempts + 1,
@@ -210,11 +207,6 @@ void DeliveryWorker::on_answer(const store::DueDelivery& due, const std::string&
   attempt.error = decision.error;
   attempt.next_attempt_at_ms = decision.state == DeliveryState::failed ? decision.next_attempt_at_ms : now_ms;
   attempt.now_ms = now_ms;
-  if (auto recorded = store_.record_delivery_attempt(attempt); !recorded) {
-    // The row keeps its previous state and is sent again: at least once.
-    log::error("recording a delivery attempt failed",
-               {{"endpoint", attempt.endpoint}, {"event_id", due.event.id}, {"error", recorded.error().to_string()}});
-  }
   ++stats_.attempts[{due.delivery.endpoint, std::string(decision.result)}];
 
   const std::string error = decision.error.value_or("");
@@ -239,27 +231,64 @@ void DeliveryWorker::on_answer(const store::DueDelivery& due, const std::string&
                 {{"endpoint", attempt.endpoint}, {"event_id", due.event.id}, {"error", error}});
       break;
   }
-  if (decision.disable_endpoint) {
-    const std::string reason = "410 Gone from " + url;
-    if (auto disabled = store_.disable_endpoint(attempt.endpoint, reason, now_ms); !disabled) {
-      log::error("disabling endpoint failed", {{"endpoint", attempt.endpoint}, {"error", disabled.error().to_string()}});
-    }
-    log::error(
-        "WEBHOOK ENDPOINT DISABLED: the receiver answered 410 Gone; its deliveries wait until an operator runs "
-        "`wxlivectl enable-endpoint NAME`",
-        {{"endpoint", attempt.endpoint}, {"url", url}, {"event_id", due.event.id}});
-  }
-
+  answered_.push_back(Answered{std::move(attempt), due.delivery, lane, url, due.event.id, decision.disable_endpoint});
   if (stopping_) {
+    flush_answers();
     if (in_flight_ == 0) finish_stop();
     return;
   }
-  if (decision.disable_endpoint) {
-    std::erase_if(ready_, [&](const store::DueDelivery& d) { return d.delivery.endpoint == attempt.endpoint; });
-  } else if (decision.state != DeliveryState::failed) {
-    follow_lane(due.delivery, now_ms);
+  // Answers of one loop turn are committed together, then followed up.
+  if (flush_posted_) return;
+  flush_posted_ = true;
+  asio::post(io_, [this, alive = alive_] {
+    if (!*alive) return;
+    flush_posted_ = false;
+    flush_answers();
+    if (stopping_) {
+      if (in_flight_ == 0) finish_stop();
+      return;
+    }
+    schedule_pump();
+  });
+}
+
+// Commits the answered attempts in one transaction; only then are their
+// lanes free again (a rescan before the commit would see them pending and
+// send them twice).
+void DeliveryWorker::flush_answers() {
+  if (answered_.empty()) return;
+  std::vector<Answered> batch = std::move(answered_);
+  answered_.clear();
+  std::vector<store::DeliveryAttempt> attempts;
+  attempts.reserve(batch.size());
+  for (const Answered& a : batch) attempts.push_back(a.attempt);
+  if (auto recorded = store_.record_delivery_attempts(attempts); !recorded) {
+    // The rows keep their previous state and are sent again: at least once.
+    log::error("recording delivery attempts failed",
+               {{"attempts", static_cast<std::int64_t>(batch.size())}, {"error", recorded.error().to_string()}});
   }
-  schedule_pump();
+  for (const Answered& a : batch) {
+    lanes_in_flight_.erase(a.lane);
+    --endpoint_in_flight_[a.attempt.endpoint];
+    --in_flight_;
+    if (a.disable_endpoint) {
+      disable(a);
+    } else if (a.attempt.new_state != DeliveryState::failed && !stopping_) {
+      follow_lane(a.delivery, a.attempt.now_ms);
+    }
+  }
+}
+
+void DeliveryWorker::disable(const Answered& a) {
+  const std::string reason = "410 Gone from " + a.url;
+  if (auto disabled = store_.disable_endpoint(a.attempt.endpoint, reason, a.attempt.now_ms); !disabled) {
+    log::error("disabling endpoint failed", {{"endpoint", a.attempt.endpoint}, {"error", disabled.error().to_string()}});
+  }
+  log::error(
+      "WEBHOOK ENDPOINT DISABLED: the receiver answered 410 Gone; its deliveries wait until an operator runs "
+      "`wxlivectl enable-endpoint NAME`",
+      {{"endpoint", a.attempt.endpoint}, {"url", a.url}, {"event_id", a.event_id}});
+  std::erase_if(ready_, [&](const store::DueDelivery& d) { return d.delivery.endpoint == a.attempt.endpoint; });
 }
 
 void DeliveryWorker::stop(std::chrono::steady_clock::time_point deadline, std::function<void()> on_stopped) {
@@ -282,6 +311,7 @@ void DeliveryWorker::stop(std::chrono::steady_clock::time_point deadline, std::f
 
 void DeliveryWorker::finish_stop() {
   if (stopped_) return;
+  flush_answers();
   stopped_ = true;
   stop_timer_.cancel();
   if (in_flight_ > 0) {

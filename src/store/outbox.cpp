@@ -60,6 +60,18 @@ Result<std::vector<DueDelivery>> StateStore::due_deliveries(std::int64_t now_ms,
       now_ms, limit);
 }
 
+Result<void> StateStore::record_delivery_attempts(const std::vector<DeliveryAttempt>& attempts) {
+  auto tx = db_.begin_immediate();
+  if (!tx) return Unexpected{std::move(tx).error()};
+  for (const DeliveryAttempt& attempt : attempts) {
+    auto done = record_delivery_attempt(attempt);
+    // A row that vanished (pruned, or a test's fixture) must not take the
+    // other attempts of the batch down with it.
+    if (!done && done.error().code != SQLITE_NOTFOUND) return done;
+  }
+  return tx->commit();
+}
+
 Result<std::optional<DueDelivery>> StateStore::lane_head(std::string_view endpoint, std::string_view app,
                                                          std::optional<std::int64_t> room_id) {
   // One seek on deliveries_undelivered_by_lane: O(log n), not a scan.

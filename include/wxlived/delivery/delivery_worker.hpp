@@ -101,6 +101,16 @@ class DeliveryWorker {
   const DeliveryStats& stats() const { return stats_; }
 
  private:
+  struct Answered {
+    store::DeliveryAttempt attempt;
+    store::DeliveryRecord delivery;
+    std::string lane;
+    std::string url;
+    std::string event_id;
+    bool disable_endpoint = false;
+  };
+  void flush_answers();
+  void disable(const Answered& answered);
   void schedule_pump();
   void pump();
   void follow_lane(const store::DeliveryRecord& finished, std::int64_t now_ms);
@@ -126,6 +136,8 @@ class DeliveryWorker {
   std::multiset<std::int64_t> retry_times_;  // next_attempt_at_ms this worker set
   int in_flight_ = 0;
   bool pump_posted_ = false;
+  bool flush_posted_ = false;
+  std::vector<Answered> answered_;         // answered, not yet committed: their lanes stay busy
   bool rescan_ = true;                     // the outbox may hold work ready_ lacks
   std::deque<store::DueDelivery> ready_;   // due lane heads not yet started, oldest first
   bool stopping_ = false;

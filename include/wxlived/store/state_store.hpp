@@ -48,6 +48,9 @@ class StateStore {
   // a lane never has two deliveries in flight, so order per room and
   // endpoint holds. Disabled endpoints get nothing. Earliest due first.
   Result<std::vector<DueDelivery>> due_deliveries(std::int64_t now_ms, int limit);
+  // Several attempts in one transaction (one fsync): the delivery worker
+  // commits every answer of a loop turn together. Rows not found are skipped.
+  Result<void> record_delivery_attempts(const std::vector<DeliveryAttempt>& attempts);
   // The oldest undelivered delivery of one lane, due or not (the worker's
   // follow-up after finishing that lane's head, without rescanning).
   Result<std::optional<DueDelivery>> lane_head(std::string_view endpoint, std::string_view app,
