@@ -19,7 +19,8 @@ namespace {
 namespace fs = std::filesystem;
 using namespace std::string_view_literals;
 
-constexpr std::array kRootKeys = {"daemon"sv, "app"sv, "poll"sv, "rules"sv, "webhook"sv};
+constexpr std::array kRootKeys = {"daemon"sv, "app"sv, "poll"sv, "rules"sv, "delivery"sv, "webhook"sv};
+constexpr std::array kDeliveryKeys = {"max_retry_age_s"sv};
 constexpr std::array kDaemonKeys = {"state_dir"sv, "log_format"sv, "log_level"sv, "admin_listen"sv};
 constexpr std::array kAppKeys = {"name"sv,       "appid"sv,         "secret_file"sv,   "secret_env"sv,
                                  "secret_credential"sv, "token_mode"sv, "token_command"sv,
@@ -65,6 +66,7 @@ class ConfigReader {
     if (auto* t = section(root, "daemon")) read_daemon(*t, config.daemon);
     if (auto* t = section(root, "poll")) read_poll(*t, config.poll);
     if (auto* t = section(root, "rules")) read_rules(*t, config.rules);
+    if (auto* t = section(root, "delivery")) read_delivery(*t, config.delivery);
     read_apps(root, config.apps);
     read_webhooks(root, config.webhooks);
     check_cross_references(root, config);
@@ -205,6 +207,12 @@ class ConfigReader {
     check_keys(t, "rules", kRulesKeys);
     read_int(t, "rules", "abnormal_timeout_s", out.abnormal_timeout_s, 1, 86400);
     read_int(t, "rules", "replay_delay_s", out.replay_delay_s, 0, 86400);
+  }
+
+  void read_delivery(const toml::table& t, DeliverySettings& out) {
+    check_keys(t, "delivery", kDeliveryKeys);
+    // At least a minute, at most a week: retries past a week help no receiver.
+    read_int(t, "delivery", "max_retry_age_s", out.max_retry_age_s, 60, 7 * 86400);
   }
 
   // [[app]] and [[webhook]] must be arrays of tables.

@@ -54,7 +54,9 @@ bool Daemon::start() {
   }
   store_.emplace(std::move(*store));
   wechat_http_ = std::make_unique<http::CurlMulti>(io_, http::CurlMulti::Options{.user_agent = kUserAgent});
-  delivery_ = std::make_unique<delivery::DeliveryWorker>(io_, *store_, config_.webhooks);
+  delivery::DeliveryOptions delivery_options;
+  delivery_options.policy.max_retry_age = std::chrono::seconds(config_.delivery.max_retry_age_s);
+  delivery_ = std::make_unique<delivery::DeliveryWorker>(io_, *store_, config_.webhooks, delivery_options);
 
   RunnerHooks hooks;
   hooks.clock = unix_ms;

@@ -375,3 +375,13 @@ TEST_CASE("a config file that does not exist is one clear error") {
   CHECK(result.error().front().to_string() ==
         "/nonexistent/wxlived.toml:0: file: cannot open: No such file or directory");
 }
+
+TEST_CASE("delivery max_retry_age_s is read and bounded") {
+  ConfigFixture fx;
+  auto config = fx.load(valid_fake_config() + "\n[delivery]\nmax_retry_age_s = 3600\n");
+  REQUIRE(config);
+  CHECK(config->delivery.max_retry_age_s == 3600);
+  auto e = only_error(fx, valid_fake_config() + "\n[delivery]\nmax_retry_age_s = 10\n");
+  CHECK(e.key == "delivery.max_retry_age_s");
+  CHECK(e.message == "must be from 60 to 604800, not 10");
+}

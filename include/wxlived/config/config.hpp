@@ -44,6 +44,10 @@ struct RuleSettings {
   int replay_delay_s = 600;
 };
 
+struct DeliverySettings {
+  int max_retry_age_s = 86400;  // retries stop this long after an event was queued: then dead
+};
+
 struct WebhookSettings {
   std::string name;
   std::string url;
@@ -62,6 +66,7 @@ struct Config {
   std::vector<AppSettings> apps;
   PollSettings poll;
   RuleSettings rules;
+  DeliverySettings delivery;
   std::vector<WebhookSettings> webhooks;
 
   const AppSettings* find_app(std::string_view name) const;
