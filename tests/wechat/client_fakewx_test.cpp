@@ -104,7 +104,9 @@ TEST_CASE("each fault kind maps to its outcome") {
       {"quota_exhausted", Outcome::quota_exhausted},
       {"timeout", Outcome::timeout},
   };
-  for (const auto& [kind, outcome] : cases) {
+  for (const auto& fault : cases) {
+    const std::string kind = fault.first;  // not a structured binding: doctest captures it in a lambda
+    const Outcome outcome = fault.second;
     CAPTURE(kind);
     RunningFakewx fake(with_fault(kind, "list").json());
     ClientRig rig(fake);

@@ -10,6 +10,8 @@ namespace wxlived {
 
 template <class E>
 struct Unexpected {
+  // A constructor, not an aggregate: clang 14 has no CTAD for aggregates.
+  explicit Unexpected(E e) : error(std::move(e)) {}
   E error;
 };
 template <class E>
