@@ -18,27 +18,8 @@ Millis seconds_to_ms(std::int64_t s) { return s * kSecond; }
 
 std::int64_t ceil_div(std::int64_t a, std::int64_t b) { return b <= 0 ? a : (a + b - 1) / b; }
 
-// Our own names: the engine links nothing of the wechat client.
-const char* outcome_name(wechat::Outcome outcome) {
-  using wechat::Outcome;
-  switch (outcome) {
-    case Outcome::ok: return "ok";
-    case Outcome::no_rooms: return "no_rooms";
-    case Outcome::busy: return "busy";
-    case Outcome::token_invalid: return "token_invalid";
-    case Outcome::auth_failed: return "auth_failed";
-    case Outcome::quota_exhausted: return "quota_exhausted";
-    case Outcome::http_error: return "http_error";
-    case Outcome::timeout: return "timeout";
-    case Outcome::transport_error: return "transport_error";
-    case Outcome::malformed: return "malformed";
-    case Outcome::unknown_errcode: return "unknown_errcode";
-  }
-  return "?";
-}
-
 std::string describe(const wechat::ApiError& error) {
-  std::string text = outcome_name(error.outcome);
+  std::string text = wechat::to_string(error.outcome);
   if (error.errcode != 0) text += " errcode " + std::to_string(error.errcode);
   if (error.http_status != 0) text += " http " + std::to_string(error.http_status);
   return text;

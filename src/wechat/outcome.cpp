@@ -2,23 +2,6 @@
 
 namespace wxlived::wechat {
 
-const char* to_string(Outcome outcome) {
-  switch (outcome) {
-    case Outcome::ok: return "ok";
-    case Outcome::no_rooms: return "no_rooms";
-    case Outcome::busy: return "busy";
-    case Outcome::token_invalid: return "token_invalid";
-    case Outcome::auth_failed: return "auth_failed";
-    case Outcome::quota_exhausted: return "quota_exhausted";
-    case Outcome::http_error: return "http_error";
-    case Outcome::timeout: return "timeout";
-    case Outcome::transport_error: return "transport_error";
-    case Outcome::malformed: return "malformed";
-    case Outcome::unknown_errcode: return "unknown_errcode";
-  }
-  return "?";
-}
-
 Outcome outcome_of_errcode(int errcode) {
   switch (errcode) {
     case 0: return Outcome::ok;

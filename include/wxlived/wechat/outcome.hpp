@@ -27,7 +27,24 @@ struct ApiError {
   std::string detail;     // errmsg or transport message, redacted by the log layer
 };
 
-const char* to_string(Outcome outcome);
+// Inline: the pure engine names outcomes without linking the client.
+inline const char* to_string(Outcome outcome) {
+  switch (outcome) {
+    case Outcome::ok: return "ok";
+    case Outcome::no_rooms: return "no_rooms";
+    case Outcome::busy: return "busy";
+    case Outcome::token_invalid: return "token_invalid";
+    case Outcome::auth_failed: return "auth_failed";
+    case Outcome::quota_exhausted: return "quota_exhausted";
+    case Outcome::http_error: return "http_error";
+    case Outcome::timeout: return "timeout";
+    case Outcome::transport_error: return "transport_error";
+    case Outcome::malformed: return "malformed";
+    case Outcome::unknown_errcode: return "unknown_errcode";
+  }
+  return "?";
+}
+
 
 // The taxonomy value for a WeChat errcode (0 = ok).
 Outcome outcome_of_errcode(int errcode);
