@@ -1,7 +1,7 @@
-#include "fakewx/fake_wechat.hpp"
+#include "wxlived/fakewx/fake_wechat.hpp"
 
-#include "fakewx/errcodes.hpp"
-#include "fakewx/requests.hpp"
+#include "wxlived/fakewx/errcodes.hpp"
+#include "wxlived/fakewx/requests.hpp"
 #include "wxlived/scenario/faults.hpp"
 #include "wxlived/scenario/listing.hpp"
 #include "wxlived/scenario/replay.hpp"

@@ -12,8 +12,8 @@
 #include <iostream>
 #include <thread>
 
-#include "fakewx/fake_wechat.hpp"
-#include "fakewx/server.hpp"
+#include "wxlived/fakewx/fake_wechat.hpp"
+#include "wxlived/fakewx/server.hpp"
 #include "wxlived/log/journal_stream.hpp"
 #include "wxlived/log/log.hpp"
 #include "wxlived/scenario/parse.hpp"

@@ -1,4 +1,4 @@
-#include "fakewx/requests.hpp"
+#include "wxlived/fakewx/requests.hpp"
 
 #include <rapidjson/document.h>
 #include <rapidjson/error/en.h>

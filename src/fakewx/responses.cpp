@@ -1,4 +1,4 @@
-#include "fakewx/responses.hpp"
+#include "wxlived/fakewx/responses.hpp"
 
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>

@@ -1,4 +1,4 @@
-#include "fakewx/server.hpp"
+#include "wxlived/fakewx/server.hpp"
 
 #include <httplib.h>
 #include <sys/socket.h>

@@ -1,4 +1,4 @@
-#include "fakewx/token_book.hpp"
+#include "wxlived/fakewx/token_book.hpp"
 
 #include <algorithm>
 

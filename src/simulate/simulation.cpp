@@ -1,7 +1,7 @@
 #include <chrono>
 #include <string>
 
-#include "fakewx/fake_wechat.hpp"
+#include "wxlived/fakewx/fake_wechat.hpp"
 #include "wxlived/simulate/simulation.hpp"
 #include "wxlived/wechat/parse.hpp"
 

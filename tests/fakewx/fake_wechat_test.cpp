@@ -1,4 +1,4 @@
-#include "fakewx/fake_wechat.hpp"
+#include "wxlived/fakewx/fake_wechat.hpp"
 
 #include <doctest/doctest.h>
 #include <rapidjson/document.h>

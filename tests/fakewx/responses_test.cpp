@@ -1,4 +1,4 @@
-#include "fakewx/responses.hpp"
+#include "wxlived/fakewx/responses.hpp"
 
 #include <doctest/doctest.h>
 #include <rapidjson/document.h>

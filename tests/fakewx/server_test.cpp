@@ -1,5 +1,5 @@
 // FakewxServer in-process, with an injected clock, over real HTTP.
-#include "fakewx/server.hpp"
+#include "wxlived/fakewx/server.hpp"
 
 #include <doctest/doctest.h>
 #include <httplib.h>

@@ -8,7 +8,7 @@
 
 #include "wxlived/scenario/listing.hpp"
 #include "wxlived/scenario/replay.hpp"
-#include "fakewx/errcodes.hpp"
+#include "wxlived/fakewx/errcodes.hpp"
 #include "wxlived/scenario/scenario.hpp"
 
 namespace wxlived::fakewx {

@@ -10,7 +10,7 @@
 #include <string>
 #include <string_view>
 
-#include "fakewx/fake_wechat.hpp"
+#include "wxlived/fakewx/fake_wechat.hpp"
 #include "wxlived/core/expected.hpp"
 
 namespace httplib {

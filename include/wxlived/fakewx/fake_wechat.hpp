@@ -12,8 +12,8 @@
 #include <string>
 #include <string_view>
 
-#include "fakewx/responses.hpp"
-#include "fakewx/token_book.hpp"
+#include "wxlived/fakewx/responses.hpp"
+#include "wxlived/fakewx/token_book.hpp"
 #include "wxlived/scenario/quota.hpp"
 #include "wxlived/scenario/scenario.hpp"
 
