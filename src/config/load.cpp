@@ -57,8 +57,8 @@ int line_of(const toml::node& node) { return static_cast<int>(node.source().begi
 // Reads one parsed TOML document into a Config, collecting every problem.
 class ConfigReader {
  public:
-  ConfigReader(std::string file, fs::path base_dir, const EnvLookup& env)
-      : file_(std::move(file)), base_dir_(std::move(base_dir)), env_(env) {}
+  ConfigReader(std::string file, fs::path base_dir, const EnvLookup& env, LoadOptions options)
+      : file_(std::move(file)), base_dir_(std::move(base_dir)), env_(env), options_(options) {}
 
   Config read(const toml::table& root) {
     Config config;
@@ -313,7 +313,7 @@ class ConfigReader {
                                                                                        : TokenMode::stable;
       read_token_command(t, path, app);
       const bool needs_secret = app.token_mode != TokenMode::command;
-      if (auto source = secret_source(t, path, needs_secret))
+      if (auto source = secret_source(t, path, needs_secret); source && options_.read_secrets)
         if (auto secret = load_secret(t, path, *source)) app.secret = std::move(*secret);
       read_url(t, path, "api_base", app.api_base, false);
       read_daily_quota(t, path, app);
@@ -364,7 +364,8 @@ class ConfigReader {
       WebhookSettings hook;
       hook.name = required_string(t, path, "name").value_or("");
       read_url(t, path, "url", hook.url, true);
-      if (auto source = secret_source(t, path, true)) read_webhook_secrets(t, path, *source, hook);
+      if (auto source = secret_source(t, path, true); source && options_.read_secrets)
+        read_webhook_secrets(t, path, *source, hook);
       if (auto events = get_string_list(t, path, "events")) check_event_types(t, path, *events, hook);
       if (auto apps = get_string_list(t, path, "apps")) hook.apps = std::move(*apps);
       read_int(t, path, "timeout_s", hook.timeout_s, 1, 300);
@@ -464,6 +465,7 @@ class ConfigReader {
   std::string file_;
   fs::path base_dir_;
   const EnvLookup& env_;
+  LoadOptions options_;
   ConfigErrors errors_;
 };
 
@@ -484,7 +486,8 @@ EnvLookup process_environment() {
 namespace {
 
 Expected<Config, ConfigErrors> parse_with_base(std::string_view text, const std::string& source_name,
-                                               const fs::path& base_dir, const EnvLookup& env) {
+                                               const fs::path& base_dir, const EnvLookup& env,
+                                               LoadOptions options = {}) {
   toml::table root;
   try {
     root = toml::parse(text, source_name);
@@ -492,7 +495,7 @@ Expected<Config, ConfigErrors> parse_with_base(std::string_view text, const std:
     return Unexpected(ConfigErrors{{source_name, static_cast<int>(e.source().begin.line), "syntax",
                                     std::string(e.description())}});
   }
-  ConfigReader reader(source_name, base_dir, env);
+  ConfigReader reader(source_name, base_dir, env, options);
   Config config = reader.read(root);
   if (auto errors = reader.take_errors(); !errors.empty()) {
     std::stable_sort(errors.begin(), errors.end(),
@@ -510,13 +513,13 @@ Expected<Config, ConfigErrors> parse_config(std::string_view toml_text, const st
   return parse_with_base(toml_text, source_name, fs::current_path(), env);
 }
 
-Expected<Config, ConfigErrors> load_config(const fs::path& file, const EnvLookup& env) {
+Expected<Config, ConfigErrors> load_config(const fs::path& file, const EnvLookup& env, LoadOptions options) {
   std::ifstream in(file, std::ios::binary);
   if (!in) return Unexpected(ConfigErrors{{file.string(), 0, "file", "cannot open: " + std::string(std::strerror(errno))}});
   std::ostringstream text;
   text << in.rdbuf();
   const fs::path base = fs::absolute(file).parent_path();
-  return parse_with_base(text.str(), file.string(), base, env);
+  return parse_with_base(text.str(), file.string(), base, env, options);
 }
 
 }  // namespace wxlived::config

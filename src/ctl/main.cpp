@@ -81,11 +81,12 @@ int main(int argc, char** argv) {
 
   Context ctx{{}, json, std::cout, std::cerr, now_unix_ms(), {}};
   if (!config_file.empty()) {
-    auto config = wxlived::config::load_config(config_file);
+    // Secrets (often only in the service's $CREDENTIALS_DIRECTORY) are not
+    // needed here and are never read.
+    auto config = wxlived::config::load_config(config_file, wxlived::config::process_environment(),
+                                               {.read_secrets = false});
     if (!config) {
       for (const auto& problem : config.error()) std::cerr << problem.to_string() << '\n';
-      // Secrets under $CREDENTIALS_DIRECTORY exist only for the service.
-      std::cerr << "wxlivectl: cannot use " << config_file << "; --db STATE_DIR/wxlived.db needs no secrets\n";
       return kExitFailure;
     }
     ctx.db = config->daemon.db_path();

@@ -385,3 +385,18 @@ TEST_CASE("delivery max_retry_age_s is read and bounded") {
   CHECK(e.key == "delivery.max_retry_age_s");
   CHECK(e.message == "must be from 60 to 604800, not 10");
 }
+
+TEST_CASE("loading without secrets never reads them and still checks the rest") {
+  ConfigFixture fx;
+  std::string toml = valid_fake_config();
+  toml = replaced(toml, "secrets/shop", "secrets/missing");  // unreadable for this user
+  auto config = wxlived::config::load_config(fx.dir.write("wxlived.toml", toml), fx.env(), {.read_secrets = false});
+  REQUIRE(config);
+  CHECK(config->apps[0].secret.empty());
+  CHECK(config->webhooks[0].secrets.empty());
+  CHECK(config->secret_values().empty());
+  auto broken = wxlived::config::load_config(fx.dir.write("wxlived.toml", toml + "colour = 1\n"), fx.env(),
+                                             {.read_secrets = false});
+  REQUIRE_FALSE(broken);
+  CHECK(broken.error()[0].key == "webhook[0].colour");
+}

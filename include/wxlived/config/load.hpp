@@ -28,8 +28,16 @@ using ConfigErrors = std::vector<ConfigError>;
 using EnvLookup = std::function<std::optional<std::string>(const std::string&)>;
 EnvLookup process_environment();
 
+struct LoadOptions {
+  // false: secret keys are checked for shape but never read, and the
+  // Config carries no secret values. For wxlivectl, which needs only the
+  // state_dir and webhook names, and runs as an operator who cannot read
+  // the service's credentials.
+  bool read_secrets = true;
+};
+
 Expected<Config, ConfigErrors> load_config(const std::filesystem::path& file,
-                                           const EnvLookup& env = process_environment());
+                                           const EnvLookup& env = process_environment(), LoadOptions options = {});
 
 // Parse TOML text; `source_name` is what errors call the file.
 Expected<Config, ConfigErrors> parse_config(std::string_view toml_text, const std::string& source_name,
