@@ -1,6 +1,8 @@
 // `wxlived check-config` as an operator runs it: the real binary, real files.
 #include <doctest/doctest.h>
 
+#include <filesystem>
+
 #include "support/config_fixture.hpp"
 #include "support/run_process.hpp"
 #include "wxlived/version.hpp"
@@ -56,4 +58,28 @@ TEST_CASE("each binary answers --version and --help") {
 TEST_CASE("an unknown subcommand is a usage error distinct from an invalid config") {
   auto r = run_process(bin("wxlived") + " frobnicate");
   CHECK(r.exit_code == 64);
+}
+
+TEST_CASE("run with an invalid config exits 2 with every problem and starts nothing") {
+  ConfigFixture fx;
+  fx.load(valid_fake_config() + "apps = [\"outlet\"]\n");
+  auto r = run_process(bin("wxlived") + " run --config " + fx.path());
+  CHECK(r.exit_code == 2);
+  CHECK(r.output == fx.path() + ":22: webhook[0].apps: names no configured app: \"outlet\"\n");
+  CHECK_FALSE(std::filesystem::exists(fx.dir / "state"));
+}
+
+TEST_CASE("run with a state_dir it cannot create exits 1 naming the path") {
+  ConfigFixture fx;
+  fx.dir.write("blocker", "a file where the state folder should go");
+  std::string toml = valid_fake_config();
+  const auto at = toml.find("state_dir = \"state\"");
+  REQUIRE(at != std::string::npos);
+  toml.replace(at, 19, "state_dir = \"blocker/state\"");
+  fx.load(toml);
+  auto r = run_process(bin("wxlived") + " run --config " + fx.path());
+  CHECK(r.exit_code == 1);
+  CHECK(r.output.find("cannot open the state store") != std::string::npos);
+  CHECK(r.output.find((fx.dir / "blocker/state/wxlived.db").string()) != std::string::npos);
+  CHECK(r.output.find(wxlived::testing::kAppSecret) == std::string::npos);
 }
