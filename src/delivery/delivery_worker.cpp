@@ -132,8 +132,14 @@ void DeliveryWorker::pump() {
       rescan_ = false;
     }
   }
-  std::deque<store::DueDelivery> waiting;  // endpoint at its limit: keep, in order
-  while (!ready_.empty()) {
+  // Entries of an endpoint at its limit wait, in order. Once no endpoint has
+  // room the rest of the list is left as it is: a busy endpoint costs O(1)
+  // per pump, not a walk over every waiting lane.
+  std::deque<store::DueDelivery> waiting;
+  int endpoints_with_room = 0;
+  for (const auto& [name, endpoint] : endpoints_)
+    if (endpoint_in_flight_[name] < options_.max_in_flight_per_endpoint) ++endpoints_with_room;
+  while (!ready_.empty() && endpoints_with_room > 0 && in_flight_ < options_.max_in_flight) {
     store::DueDelivery d = std::move(ready_.front());
     ready_.pop_front();
     std::string lane = lane_of(d.delivery);
@@ -146,14 +152,14 @@ void DeliveryWorker::pump() {
       }
       continue;
     }
-    if (in_flight_ >= options_.max_in_flight ||
-        endpoint_in_flight_[d.delivery.endpoint] >= options_.max_in_flight_per_endpoint) {
+    if (endpoint_in_flight_[d.delivery.endpoint] >= options_.max_in_flight_per_endpoint) {
       waiting.push_back(std::move(d));
       continue;
     }
     start_attempt(d, endpoint->second, std::move(lane));
+    if (endpoint_in_flight_[endpoint->first] >= options_.max_in_flight_per_endpoint) --endpoints_with_room;
   }
-  ready_ = std::move(waiting);
+  ready_.insert(ready_.begin(), std::make_move_iterator(waiting.begin()), std::make_move_iterator(waiting.end()));
   arm_timer(now_ms);
 }
 
