@@ -1,6 +1,8 @@
 #include "daemon.hpp"
 
+#include <algorithm>
 #include <csignal>
+#include <utility>
 
 #include "wxlived/config/load.hpp"
 #include "wxlived/log/journal_stream.hpp"
@@ -11,6 +13,15 @@ namespace wxlived::daemon {
 namespace {
 
 constexpr auto kShutdownGrace = std::chrono::seconds(10);
+constexpr auto kStatusPeriod = std::chrono::seconds(30);
+
+// A runner must be rebuilt when anything its engine or WeChat client was
+// built from changed; webhooks alone are swapped in place.
+bool needs_new_runner(const config::Config& old_config, const config::Config& fresh, const config::AppSettings& app) {
+  const auto* before = old_config.find_app(app.name);
+  return before == nullptr || !(*before == app) || !(old_config.poll == fresh.poll) ||
+         !(old_config.rules == fresh.rules);
+}
 
 std::int64_t unix_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
@@ -32,7 +43,10 @@ Daemon::Daemon(config::Config config, std::filesystem::path config_file)
     : config_(std::move(config)),
       config_file_(std::move(config_file)),
       signals_(io_, SIGTERM, SIGINT, SIGHUP),
-      shutdown_timer_(io_) {}
+      shutdown_timer_(io_),
+      retire_timer_(io_),
+      watchdog_(io_, notifier_),
+      status_timer_(io_) {}
 
 Daemon::~Daemon() = default;
 
@@ -58,24 +72,33 @@ bool Daemon::start() {
   delivery_options.policy.max_retry_age = std::chrono::seconds(config_.delivery.max_retry_age_s);
   delivery_ = std::make_unique<delivery::DeliveryWorker>(io_, *store_, config_.webhooks, delivery_options);
 
-  RunnerHooks hooks;
-  hooks.clock = unix_ms;
-  hooks.committed_events = [this] { delivery_->kick(); };
-  hooks.fatal = [this](const std::string&) { begin_shutdown(1); };
   for (const auto& app : config_.apps) {
-    auto runner = std::make_unique<AppRunner>(io_, *wechat_http_, *store_, config_, app, hooks);
     std::string error;
-    if (!runner->start(error)) {
+    if (!start_runner(app, error)) {
       log::critical("cannot start app", {{"app", app.name}, {"error", error}});
       return false;
     }
-    runners_.push_back(std::move(runner));
   }
   delivery_->kick();  // deliveries left pending by the previous run
   log::info("started", {{"version", kVersion},
                         {"apps", static_cast<std::int64_t>(config_.apps.size())},
                         {"webhooks", static_cast<std::int64_t>(config_.webhooks.size())},
                         {"db", db_file.string()}});
+  // Every runner has restored its state and posted its first plan.
+  notifier_.ready(status_text());
+  watchdog_.start();
+  publish_status();
+  return true;
+}
+
+bool Daemon::start_runner(const config::AppSettings& app, std::string& error) {
+  RunnerHooks hooks;
+  hooks.clock = unix_ms;
+  hooks.committed_events = [this] { delivery_->kick(); };
+  hooks.fatal = [this](const std::string&) { begin_shutdown(1); };
+  auto runner = std::make_unique<AppRunner>(io_, *wechat_http_, *store_, config_, app, hooks);
+  if (!runner->start(error)) return false;
+  runners_.push_back(std::move(runner));
   return true;
 }
 
@@ -95,30 +118,108 @@ void Daemon::watch_signals() {
 // Swap in the new config only if all of it is valid; otherwise keep running
 // with the old one and say why.
 void Daemon::reload() {
+  notifier_.reloading();
   auto fresh = config::load_config(config_file_);
   if (!fresh) {
     for (const auto& e : fresh.error()) log::error("reload refused", {{"problem", e.to_string()}});
+    log::error("reload refused: still running on the previous config",
+               {{"problems", static_cast<std::int64_t>(fresh.error().size())}});
+    notifier_.ready(status_text());
     return;
   }
   if (fresh->daemon.state_dir != config_.daemon.state_dir)
     log::warn("state_dir changes need a restart; keeping the old one", {{"state_dir", config_.daemon.state_dir.string()}});
   fresh->daemon.state_dir = config_.daemon.state_dir;
-  config_ = std::move(*fresh);
+  const config::Config old_config = std::exchange(config_, std::move(*fresh));
   configure_daemon_logging(config_);
   delivery_->reconfigure(config_.webhooks);
-  for (auto& runner : runners_) {
-    if (const auto* app = config_.find_app(runner->name()))
-      runner->reconfigure(config_, *app);
-    else
-      log::warn("an app removed from the config stops at the next restart", {{"app", runner->name()}});
-  }
+  apply_apps(old_config);
   log::info("reloaded", {{"summary", config_.summary()}});
+  notifier_.ready(status_text());
+}
+
+// Apps kept as they were get the new webhooks in place; removed and changed
+// apps' runners retire (their call in flight finishes and is committed);
+// added and changed apps start from the store's state, as after a restart.
+void Daemon::apply_apps(const config::Config& old_config) {
+  for (auto it = runners_.begin(); it != runners_.end();) {
+    const auto* app = config_.find_app((*it)->name());
+    if (app && !needs_new_runner(old_config, config_, *app)) {
+      (*it)->reconfigure(config_, *app);
+      ++it;
+      continue;
+    }
+    log::info(app ? "app changed: restarting its loop" : "app removed: its loop stops", {{"app", (*it)->name()}});
+    (*it)->stop();
+    retiring_.push_back(std::move(*it));
+    it = runners_.erase(it);
+  }
+  waiting_apps_.clear();
+  for (const auto& app : config_.apps) {
+    const bool running = std::any_of(runners_.begin(), runners_.end(),
+                                     [&](const std::unique_ptr<AppRunner>& r) { return r->name() == app.name; });
+    if (!running) waiting_apps_.push_back(app);
+  }
+  start_waiting_apps();
+}
+
+void Daemon::start_waiting_apps() {
+  std::erase_if(retiring_, [](const std::unique_ptr<AppRunner>& r) { return r->idle(); });
+  if (stopping_) return;
+  std::vector<config::AppSettings> still_waiting;
+  for (const auto& app : waiting_apps_) {
+    const bool old_busy = std::any_of(retiring_.begin(), retiring_.end(),
+                                      [&](const std::unique_ptr<AppRunner>& r) { return r->name() == app.name; });
+    if (old_busy) {
+      still_waiting.push_back(app);
+      continue;
+    }
+    std::string error;
+    if (start_runner(app, error)) {
+      log::info("app started", {{"app", app.name}});
+      notifier_.status(status_text());
+    } else
+      log::error("cannot start app; fix the config and reload", {{"app", app.name}, {"error", error}});
+  }
+  waiting_apps_ = std::move(still_waiting);
+  if (retiring_.empty() && waiting_apps_.empty()) return;
+  retire_timer_.expires_after(std::chrono::milliseconds(50));
+  retire_timer_.async_wait([this](const asio::error_code& ec) {
+    if (!ec) start_waiting_apps();
+  });
+}
+
+// STATUS= for `systemctl status`: apps, rooms live, quota left per app.
+std::string Daemon::status_text() {
+  std::int64_t live = 0;
+  if (auto rooms = store_->rooms())
+    for (const auto& r : *rooms) live += r.status == 101 ? 1 : 0;
+  std::string quota;
+  const std::int64_t now = unix_ms();
+  for (const auto& runner : runners_) {
+    const auto& ledger = runner->engine().ledger();
+    quota += (quota.empty() ? "" : ", ") + runner->name() + " " + std::to_string(ledger.remaining(now)) + "/" +
+             std::to_string(ledger.limit());
+  }
+  return std::to_string(runners_.size()) + (runners_.size() == 1 ? " app, " : " apps, ") + std::to_string(live) +
+         (live == 1 ? " room live" : " rooms live") + (quota.empty() ? "" : "; quota left: " + quota);
+}
+
+void Daemon::publish_status() {
+  status_timer_.expires_after(kStatusPeriod);
+  status_timer_.async_wait([this](const asio::error_code& ec) {
+    if (ec || stopping_) return;
+    notifier_.status(status_text());
+    publish_status();
+  });
 }
 
 void Daemon::begin_shutdown(int exit_code) {
   if (stopping_) return;
   stopping_ = true;
   exit_code_ = exit_code;
+  notifier_.stopping();
+  status_timer_.cancel();
   signals_.cancel();
   for (auto& runner : runners_) runner->stop();
   shutdown_deadline_ = std::chrono::steady_clock::now() + kShutdownGrace;
@@ -128,6 +229,8 @@ void Daemon::begin_shutdown(int exit_code) {
 
 bool Daemon::runners_idle() const {
   for (const auto& runner : runners_)
+    if (!runner->idle()) return false;
+  for (const auto& runner : retiring_)
     if (!runner->idle()) return false;
   return true;
 }

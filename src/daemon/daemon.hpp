@@ -1,7 +1,8 @@
 #pragma once
 // `wxlived run`: one io_context thread carries every app's engine loop, the
 // WeChat calls, the webhook POSTs and the store's short transactions.
-// SIGTERM/SIGINT stop it cleanly, SIGHUP reloads the config.
+// SIGTERM/SIGINT stop it cleanly, SIGHUP reloads the config. systemd hears
+// about each step (sd_notify) and gets watchdog pings from the loop itself.
 #include <asio/io_context.hpp>
 #include <asio/signal_set.hpp>
 #include <asio/steady_timer.hpp>
@@ -15,6 +16,8 @@
 #include "wxlived/delivery/delivery_worker.hpp"
 #include "wxlived/http/curl_multi.hpp"
 #include "wxlived/store/state_store.hpp"
+#include "wxlived/sys/service_notifier.hpp"
+#include "wxlived/sys/watchdog_pinger.hpp"
 
 namespace wxlived::daemon {
 
@@ -28,8 +31,13 @@ class Daemon {
 
  private:
   bool start();
+  bool start_runner(const config::AppSettings& app, std::string& error);
   void watch_signals();
   void reload();
+  void apply_apps(const config::Config& old_config);
+  void start_waiting_apps();
+  void publish_status();
+  std::string status_text();
   void begin_shutdown(int exit_code);
   void finish_when_idle();
   bool runners_idle() const;
@@ -44,6 +52,15 @@ class Daemon {
   std::unique_ptr<http::CurlMulti> wechat_http_;
   std::unique_ptr<delivery::DeliveryWorker> delivery_;
   std::vector<std::unique_ptr<AppRunner>> runners_;
+  // SIGHUP: runners of removed or changed apps finish their call in flight
+  // here; a changed app's new runner starts once its old one is gone, so two
+  // engines never write the same app's state.
+  std::vector<std::unique_ptr<AppRunner>> retiring_;
+  std::vector<config::AppSettings> waiting_apps_;
+  asio::steady_timer retire_timer_;
+  sys::ServiceNotifier notifier_;
+  sys::WatchdogPinger watchdog_;
+  asio::steady_timer status_timer_;
   bool stopping_ = false;
   bool delivery_stopped_ = false;
   int exit_code_ = 0;

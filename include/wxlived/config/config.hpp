@@ -33,15 +33,21 @@ struct AppSettings {
   std::string api_base = "https://api.weixin.qq.com";
   std::optional<std::int64_t> daily_quota = 500;  // nullopt = "auto"
   int page_size = 100;
+
+  friend bool operator==(const AppSettings&, const AppSettings&) = default;
 };
 
 struct PollSettings {
   int min_interval_s = 60;
+
+  friend bool operator==(const PollSettings&, const PollSettings&) = default;
 };
 
 struct RuleSettings {
   int abnormal_timeout_s = 900;
   int replay_delay_s = 600;
+
+  friend bool operator==(const RuleSettings&, const RuleSettings&) = default;
 };
 
 struct DeliverySettings {
