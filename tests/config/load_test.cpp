@@ -56,13 +56,14 @@ TEST_CASE("a valid config against the fake loads with every value") {
 
 TEST_CASE("the shipped example etc/wxlived.toml is valid with its credentials present") {
   ConfigFixture fx;
-  fx.dir.write("creds/shop", "real-looking-secret\n");
-  fx.dir.write("creds/crm-hook", std::string(wxlived::testing::kHookSecret) + "\n");
+  // As systemd lays them out for LoadCredential=secrets:/etc/wxlived/secrets.
+  fx.dir.write("creds/secrets_shop", "real-looking-secret\n");
+  fx.dir.write("creds/secrets_crm-hook", std::string(wxlived::testing::kHookSecret) + "\n");
   fx.vars["CREDENTIALS_DIRECTORY"] = (fx.dir / "creds").string();
   auto config = wxlived::config::load_config(WXLIVED_SOURCE_DIR "/etc/wxlived.toml", fx.env());
   INFO((config ? std::string() : all_lines(config.error())));
   REQUIRE(config);
-  CHECK(config->apps[0].secret.origin() == "credential shop");
+  CHECK(config->apps[0].secret.origin() == "credential secrets_shop");
   CHECK(config->webhooks[0].events.size() == 2);
   CHECK(config->webhooks[0].wants_app("shop"));
   CHECK_FALSE(config->webhooks[0].wants_event("room.created"));
