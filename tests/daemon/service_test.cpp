@@ -192,3 +192,36 @@ TEST_CASE("under systemd the daemon notifies READY, pings the watchdog, reloads 
   REQUIRE(listener.wait_for("STOPPING=1", 10s, seen));
   CHECK(daemon->wait_exit(20s) == 0);
 }
+
+TEST_CASE("auth failure, quota exhaustion and failed calls each leave one greppable log line, and no secret") {
+  TempDir dir;
+  ScenarioText exhausted;
+  exhausted.rooms.push_back(RoomText{});
+  wxlived::fakewx::testing::FaultText fault;
+  fault.kind = "quota_exhausted";
+  exhausted.faults.push_back(fault);
+  std::string outlet_json = exhausted.json();
+  const std::string from = wxlived::fakewx::testing::appid;
+  outlet_json.replace(outlet_json.find(from), from.size(), kOutletAppid);
+  RunningFakewx shop_fake(scenario_for(wxlived::fakewx::testing::appid));
+  RunningFakewx outlet_fake(outlet_json);
+  // shop's secret is wrong: WeChat answers 40125 to every token request.
+  const std::string wrong_secret = "wrong-secret-7f3a9c";
+  dir.write("secrets/shop", wrong_secret + "\n");
+  dir.write("secrets/app", std::string(wxlived::fakewx::testing::secret) + "\n");
+  std::string shop = app_block("shop", wxlived::fakewx::testing::appid, shop_fake.port(), 500);
+  shop.replace(shop.find("secrets/app"), 11, "secrets/shop");
+  const auto config =
+      dir.write("wxlived.toml", config_with(shop + app_block("outlet", kOutletAppid, outlet_fake.port(), 500)));
+  ChildProcess daemon(wxlived::testing::bin("wxlived"), {"run", "--config", config.string()}, dir / "daemon.log");
+  INFO("daemon log:\n" << daemon.output());
+
+  const auto has = [&](const std::string& text) { return daemon.output().find(text) != std::string::npos; };
+  CHECK(eventually([&] { return has("WeChat authentication failed") && has("daily quota exhausted (45009)"); }, 30s));
+  CHECK(has("WeChat call failed"));
+  CHECK(has("outcome=auth_failed"));
+  CHECK(has("outcome=quota_exhausted"));
+  CHECK(daemon.stop(SIGTERM, 20s) == 0);
+  CHECK_FALSE(has(wrong_secret));
+  CHECK_FALSE(has(wxlived::fakewx::testing::secret));
+}
