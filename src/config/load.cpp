@@ -19,8 +19,9 @@ namespace {
 namespace fs = std::filesystem;
 using namespace std::string_view_literals;
 
-constexpr std::array kRootKeys = {"daemon"sv, "app"sv, "poll"sv, "rules"sv, "delivery"sv, "webhook"sv};
+constexpr std::array kRootKeys = {"daemon"sv, "app"sv, "poll"sv, "rules"sv, "delivery"sv, "retention"sv, "webhook"sv};
 constexpr std::array kDeliveryKeys = {"max_retry_age_s"sv};
+constexpr std::array kRetentionKeys = {"days"sv};
 constexpr std::array kDaemonKeys = {"state_dir"sv, "log_format"sv, "log_level"sv, "admin_listen"sv};
 constexpr std::array kAppKeys = {"name"sv,       "appid"sv,         "secret_file"sv,   "secret_env"sv,
                                  "secret_credential"sv, "token_mode"sv, "token_command"sv,
@@ -67,6 +68,7 @@ class ConfigReader {
     if (auto* t = section(root, "poll")) read_poll(*t, config.poll);
     if (auto* t = section(root, "rules")) read_rules(*t, config.rules);
     if (auto* t = section(root, "delivery")) read_delivery(*t, config.delivery);
+    if (auto* t = section(root, "retention")) read_retention(*t, config.retention);
     read_apps(root, config.apps);
     read_webhooks(root, config.webhooks);
     check_cross_references(root, config);
@@ -213,6 +215,11 @@ class ConfigReader {
     check_keys(t, "delivery", kDeliveryKeys);
     // At least a minute, at most a week: retries past a week help no receiver.
     read_int(t, "delivery", "max_retry_age_s", out.max_retry_age_s, 60, 7 * 86400);
+  }
+
+  void read_retention(const toml::table& t, RetentionSettings& out) {
+    check_keys(t, "retention", kRetentionKeys);
+    read_int(t, "retention", "days", out.days, 0, 3650);
   }
 
   // [[app]] and [[webhook]] must be arrays of tables.
@@ -409,6 +416,16 @@ class ConfigReader {
     return arr && i < arr->size() ? arr->get(i)->as_table() : nullptr;
   }
 
+  // Pruning an event whose delivery is still being retried would lose it.
+  void check_retention(const toml::table& root, const Config& config) {
+    const auto days = config.retention.days;
+    if (days == 0 || static_cast<std::int64_t>(days) * 86400 > config.delivery.max_retry_age_s) return;
+    const toml::node* node = root.at_path("retention.days").node();
+    error(node ? line_of(*node) : 0, "retention.days",
+          "must keep events longer than [delivery] max_retry_age_s (" + std::to_string(config.delivery.max_retry_age_s) +
+              " s), or be 0 to keep everything");
+  }
+
   void check_cross_references(const toml::table& root, const Config& config) {
     check_unique(root, "app", config.apps, [](const AppSettings& a) { return a.name; }, "name");
     check_unique(root, "app", config.apps, [](const AppSettings& a) { return a.appid; }, "appid");
@@ -422,6 +439,7 @@ class ConfigReader {
       }
     }
     check_wechat_floors(root, config);
+    check_retention(root, config);
   }
 
   template <class Item, class Field>

@@ -80,6 +80,9 @@ bool Daemon::start() {
     }
   }
   delivery_->kick();  // deliveries left pending by the previous run
+  pruner_ = std::make_unique<RetentionPruner>(io_, *store_, unix_ms);
+  pruner_->set_days(config_.retention.days);
+  pruner_->start();
   log::info("started", {{"version", kVersion},
                         {"apps", static_cast<std::int64_t>(config_.apps.size())},
                         {"webhooks", static_cast<std::int64_t>(config_.webhooks.size())},
@@ -133,6 +136,7 @@ void Daemon::reload() {
   const config::Config old_config = std::exchange(config_, std::move(*fresh));
   configure_daemon_logging(config_);
   delivery_->reconfigure(config_.webhooks);
+  pruner_->set_days(config_.retention.days);
   apply_apps(old_config);
   log::info("reloaded", {{"summary", config_.summary()}});
   notifier_.ready(status_text());
@@ -220,6 +224,7 @@ void Daemon::begin_shutdown(int exit_code) {
   exit_code_ = exit_code;
   notifier_.stopping();
   status_timer_.cancel();
+  if (pruner_) pruner_->stop();
   signals_.cancel();
   for (auto& runner : runners_) runner->stop();
   shutdown_deadline_ = std::chrono::steady_clock::now() + kShutdownGrace;

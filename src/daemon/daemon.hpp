@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "app_runner.hpp"
+#include "retention_pruner.hpp"
 #include "wxlived/config/config.hpp"
 #include "wxlived/delivery/delivery_worker.hpp"
 #include "wxlived/http/curl_multi.hpp"
@@ -51,6 +52,7 @@ class Daemon {
   std::optional<store::StateStore> store_;
   std::unique_ptr<http::CurlMulti> wechat_http_;
   std::unique_ptr<delivery::DeliveryWorker> delivery_;
+  std::unique_ptr<RetentionPruner> pruner_;
   std::vector<std::unique_ptr<AppRunner>> runners_;
   // SIGHUP: runners of removed or changed apps finish their call in flight
   // here; a changed app's new runner starts once its old one is gone, so two

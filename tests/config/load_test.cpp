@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <doctest/doctest.h>
 
 #include "support/config_fixture.hpp"
@@ -385,6 +386,22 @@ TEST_CASE("delivery max_retry_age_s is read and bounded") {
   auto e = only_error(fx, valid_fake_config() + "\n[delivery]\nmax_retry_age_s = 10\n");
   CHECK(e.key == "delivery.max_retry_age_s");
   CHECK(e.message == "must be from 60 to 604800, not 10");
+}
+
+TEST_CASE("retention days default to 30, 0 keeps everything, and must outlast the retry window") {
+  ConfigFixture fx;
+  auto defaults = fx.load(valid_fake_config());
+  REQUIRE(defaults);
+  CHECK(defaults->retention.days == 30);
+  auto keep_all = fx.load(valid_fake_config() + "\n[retention]\ndays = 0\n");
+  REQUIRE(keep_all);
+  CHECK(keep_all->retention.days == 0);
+  const std::string base = valid_fake_config() + "\n[delivery]\nmax_retry_age_s = 172800\n\n[retention]\n";
+  auto e = only_error(fx, base + "days = 2\n");
+  CHECK(e.key == "retention.days");
+  CHECK(e.line == static_cast<int>(std::count(base.begin(), base.end(), '\n')) + 1);
+  CHECK(e.message == "must keep events longer than [delivery] max_retry_age_s (172800 s), or be 0 to keep everything");
+  CHECK(fx.load(base + "days = 3\n"));
 }
 
 TEST_CASE("loading without secrets never reads them and still checks the rest") {

@@ -54,6 +54,12 @@ struct DeliverySettings {
   int max_retry_age_s = 86400;  // retries stop this long after an event was queued: then dead
 };
 
+// Delivered (or dead) events, old transitions, old quota days and rooms gone
+// from WeChat's list are pruned after this many days; 0 keeps everything.
+struct RetentionSettings {
+  int days = 30;
+};
+
 struct WebhookSettings {
   std::string name;
   std::string url;
@@ -73,6 +79,7 @@ struct Config {
   PollSettings poll;
   RuleSettings rules;
   DeliverySettings delivery;
+  RetentionSettings retention;
   std::vector<WebhookSettings> webhooks;
 
   const AppSettings* find_app(std::string_view name) const;

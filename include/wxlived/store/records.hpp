@@ -173,4 +173,16 @@ struct DeliveryFilter {
   int limit = 1000;
 };
 
+// What one StateStore::prune call removed.
+struct PruneCounts {
+  int events = 0;
+  int transitions = 0;
+  int quota_days = 0;
+  int rooms = 0;
+  int kv = 0;
+  bool more = false;  // some kind hit the batch limit: call again
+
+  int total() const { return events + transitions + quota_days + rooms + kv; }
+};
+
 }  // namespace wxlived::store

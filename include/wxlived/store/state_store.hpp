@@ -78,6 +78,13 @@ class StateStore {
 
   // --- kv (token caches and other small state) ---------------------------------
   // An entry past its expires_at_ms reads as absent.
+  // Retention: one small transaction removing at most `batch_rows` rows of
+  // each kind older than the cutoff (events whose deliveries are all
+  // delivered or dead, with those deliveries; transitions; quota days before
+  // cutoff_day; rooms removed from WeChat's list; expired kv entries).
+  // Call again while `more` is set.
+  Result<PruneCounts> prune(std::int64_t cutoff_ms, std::string_view cutoff_day, int batch_rows);
+
   Result<std::optional<std::string>> kv_get(std::string_view key, std::int64_t now_ms);
   Result<void> kv_put(std::string_view key, std::string_view value, std::optional<std::int64_t> expires_at_ms);
   Result<void> kv_erase(std::string_view key);
