@@ -138,6 +138,19 @@ Result<int> schema_version(Database& db) {
     return Unexpected{std::move(row).error()};
   }
   if (exists->int64(0) == 0) {
+    // An empty file is a new database; tables without schema_version are
+    // someone else's file, which wxlived must neither read nor migrate.
+    constexpr const char* kOtherTables =
+        "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'";
+    auto others = db.query(kOtherTables);
+    if (!others) return Unexpected{std::move(others).error()};
+    auto counted = others->step();
+    if (!counted) return Unexpected{std::move(counted).error()};
+    if (others->int64(0) > 0)
+      return Unexpected{StoreError{kOtherTables,
+                                   "not a wxlived database: it has " + std::to_string(others->int64(0)) +
+                                       " table(s) but no schema_version (another program's file?)",
+                                   SQLITE_ERROR}};
     return 0;
   }
   auto version = db.query("SELECT COALESCE(MAX(version), 0) FROM schema_version");

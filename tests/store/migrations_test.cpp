@@ -133,3 +133,21 @@ TEST_CASE("a read-only opener refuses an older schema it cannot migrate") {
   REQUIRE_FALSE(reader.has_value());
   CHECK(reader.error().message.find("older") != std::string::npos);
 }
+
+TEST_CASE("another program's SQLite file is refused, neither read nor migrated") {
+  TempDir dir;
+  {
+    auto db = must(Database::open(db_file(dir)));
+    must(db.exec("CREATE TABLE customers(id INTEGER PRIMARY KEY, name TEXT); INSERT INTO customers VALUES (1, 'a');"));
+  }
+
+  auto writer = StateStore::open(db_file(dir));
+  REQUIRE_FALSE(writer.has_value());
+  CHECK(writer.error().message.find("not a wxlived database") != std::string::npos);
+  auto reader = StateStore::open_readonly(db_file(dir));
+  REQUIRE_FALSE(reader.has_value());
+  CHECK(reader.error().message.find("not a wxlived database") != std::string::npos);
+
+  auto db = must(Database::open(db_file(dir)));
+  CHECK(table_names(db) == std::vector<std::string>{"customers"});
+}
