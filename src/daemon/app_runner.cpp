@@ -94,7 +94,6 @@ void AppRunner::execute(const engine::Call& call) {
     return [this, call, alive, handle](auto answer) {
       if (!*alive) return;
       const std::int64_t now = hooks_.clock();
-      if (!answer) log_failed_call(call, answer.error());
       answered(answer ? handle(now, *answer) : engine_.on_failure(now, call, answer.error()));
     };
   };
@@ -153,19 +152,6 @@ bool AppRunner::commit(engine::Effects effects) {
   }
   if (has_events && hooks_.committed_events) hooks_.committed_events();
   return true;
-}
-
-// One greppable line per failed WeChat call; the engine decides the retry.
-void AppRunner::log_failed_call(const engine::Call& call, const wechat::ApiError& error) {
-  const char* api = call.kind == engine::Call::Kind::list     ? "list"
-                    : call.kind == engine::Call::Kind::replay ? "replay"
-                                                              : "quota";
-  log::warn("WeChat call failed", {{"app", app_.name},
-                                   {"api", api},
-                                   {"outcome", wechat::to_string(error.outcome)},
-                                   {"errcode", static_cast<std::int64_t>(error.errcode)},
-                                   {"http_status", static_cast<std::int64_t>(error.http_status)},
-                                   {"detail", error.detail}});
 }
 
 void AppRunner::count_token_call(const wechat::CallRecord& record) {

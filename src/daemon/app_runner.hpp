@@ -46,7 +46,6 @@ class AppRunner {
   bool commit(engine::Effects effects);
   void arm(std::int64_t wake_at_ms);
   void count_token_call(const wechat::CallRecord& record);
-  void log_failed_call(const engine::Call& call, const wechat::ApiError& error);
 
   asio::io_context& io_;
   store::StateStore& store_;
