@@ -126,13 +126,6 @@ void FakewxServer::install_routes() {
   http_->Post("/cgi-bin/openapi/quota/get", endpoint([this](const httplib::Request& req) {
                 return wechat_.quota_get(query_param(req, "access_token"), req.body, clock_());
               }));
-  // Not WeChat's: what the fake has admitted today, so tests can compare a
-  // client's own ledger with the calls WeChat actually counted.
-  http_->Get("/fakewx/calls", endpoint([this](const httplib::Request&) {
-               Reply reply;
-               reply.body = "{\"getliveinfo_today\":" + std::to_string(wechat_.calls_used(clock_())) + "}";
-               return reply;
-             }));
   // Our routes never answer 404/405 themselves: these are paths WeChat does not serve here.
   http_->set_logger([](const httplib::Request& req, const httplib::Response& res) {
     if (res.status == 404 || res.status == 405) {

@@ -61,16 +61,6 @@ TEST_CASE("the port file names the bound port and healthz answers") {
   CHECK(server.process().stop() == 0);
 }
 
-TEST_CASE("/fakewx/calls counts the getliveinfo calls admitted today, not those refused for their token") {
-  RunningFakewx server(three_rooms().json());
-  CHECK(server.get("/fakewx/calls").json["getliveinfo_today"].GetInt64() == 0);
-  const std::string tok = server.token();
-  for (int i = 0; i < 3; ++i)
-    CHECK(server.post("/wxa/business/getliveinfo?access_token=" + tok, R"({"start":0,"limit":10})").errcode() == 0);
-  CHECK(server.post("/wxa/business/getliveinfo?access_token=bogus", R"({"start":0,"limit":10})").errcode() != 0);
-  CHECK(server.get("/fakewx/calls").json["getliveinfo_today"].GetInt64() == 3);
-}
-
 TEST_CASE("answers are UTF-8 JSON with escaped slashes and WeChat's content type") {
   RunningFakewx server(three_rooms().json());
   const Answer a = server.list(server.token(), 0, 10);
