@@ -306,7 +306,9 @@ Millis AppEngine::next_sweep_time(Millis now, Millis* hint, bool* confirm) {
   const Millis regular = t;
   // Rule deadlines: be there to confirm with a poll rather than infer.
   for (const Deadline& d : deadlines()) {
-    if (d.at <= last) continue;  // a sweep at or after it already looked
+    // A sweep at or after it already looked; a failed one did not, so a
+    // deadline whose sweep failed is retried at the floor, not left to the regular pace.
+    if (last_answered_sweep_ && d.at <= *last_answered_sweep_) continue;
     // Through a 106's uncertainty window (window_from, at] at the floor, on a
     // grid at - k * floor: the true deadline is caught within one floor and
     // the latest possible one (the one the engine knows) is never overshot.
@@ -414,6 +416,7 @@ Effects AppEngine::on_list_page(Millis now, const Call& call, const wechat::Room
 void AppEngine::finish_sweep(Millis now, Effects& out) {
   Sweep s = std::move(*sweep_);
   sweep_.reset();
+  last_answered_sweep_ = s.started;
   if (!s.total) return;
   last_total_ = s.total;
   const bool complete = s.full && s.consistent && static_cast<std::int64_t>(s.seen.size()) == *s.total &&

@@ -158,3 +158,18 @@ TEST_CASE("sweeps through a 106's uncertainty window run at the floor on a grid 
   for (std::size_t i = 1; i < inside.size(); ++i) CHECK(inside[i] - inside[i - 1] == 60 * kSecond);
   CHECK(body_has(*ended, R"("inferred":false,"reason":"abnormal_timeout")"));
 }
+
+TEST_CASE("a failed sweep at end_time is retried one floor later, not left to the regular pace") {
+  const Millis end = kT0 + 2 * kHour;
+  Driver d(settings());
+  d.rooms_at = [=](Millis t) { return std::vector<RoomInfo>{room(7, t >= end ? kExpired : kNotStarted, kT0 + kHour, end)}; };
+  d.fault = [=](const Call& c, Millis t) {
+    return c.kind == Call::Kind::list && t == end ? std::optional<ApiError>(ApiError{Outcome::busy, -1, 0, "system busy"})
+                                                   : std::nullopt;
+  };
+  d.run_until(end + kHour);
+  const auto changed = events_of(d.all, "room.status_changed");
+  REQUIRE(changed.size() == 1);
+  CHECK(changed[0]->created_at == end + 60 * kSecond);
+  CHECK(body_has(*changed[0], R"("inferred":false,"reason":"end_time_passed")"));
+}
