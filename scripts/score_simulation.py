@@ -5,11 +5,17 @@
 
 Recomputes the scenario's true status changes from the file alone (its own
 reading of SPEC section 7's rules, sharing no code with wxlived) and grades the
-events: prints {"transitions_total","detected","missed","latency_s":{"p50","p95","max"}}.
+events: prints {"transitions_total","detected","missed","latency_s":{"p50","p95","max"},
+"rule_latency_s":{"count","p50","p95","max"},"rule_latency_known_s":{...}}.
 A transition is a change of true status inside [0, duration_s) while the room
 is listed; it is detected by the first room.created/room.status_changed event
 for that room whose data.to is the new status, emitted (timestamp) at or after
 the change and before the room's next change. Percentiles are nearest-rank.
+latency_s covers timeline changes; rule_latency_s the rule ones (106 -> 103,
+102 -> 107) from the true deadline; rule_latency_known_s the same from the
+deadline the engine could know: its latest event to 106 for the room up to the
+detecting one, plus abnormal_timeout_s (the true deadline if it never saw the
+106), and the change time itself for 102 -> 107.
 Python 3 standard library only.
 """
 import json
@@ -86,7 +92,7 @@ def main():
                 continue
             emitted.setdefault(d["room_id"], []).append((unix(e["timestamp"]) - origin, d["to"]))
     total = detected = 0
-    latencies = []
+    latencies, rule_true, rule_known = [], [], []
     for room in scenario["rooms"]:
         changes = true_changes(room, timeout)
         mine = emitted.get(room["roomid"], [])
@@ -98,11 +104,25 @@ def main():
             hits = [at for at, s in mine if s == to and t <= at < nxt]
             if hits:
                 detected += 1
+                hit = min(hits)
                 if cause == "timeline":
-                    latencies.append(min(hits) - t)
+                    latencies.append(hit - t)
+                    continue
+                known = t
+                if cause == "abnormal_timeout":
+                    seen = [at for at, s in mine if s == 106 and at <= hit]
+                    if seen:
+                        known = max(seen) + timeout
+                rule_true.append(hit - t)
+                rule_known.append(hit - known)
+    def summary(values):
+        return {"count": len(values), "p50": percentile(values, 50), "p95": percentile(values, 95),
+                "max": float(max(values)) if values else 0.0}
+    latency = summary(latencies)
+    del latency["count"]
     print(json.dumps({"transitions_total": total, "detected": detected, "missed": total - detected,
-                      "latency_s": {"p50": percentile(latencies, 50), "p95": percentile(latencies, 95),
-                                    "max": max(latencies) if latencies else 0.0}}))
+                      "latency_s": latency, "rule_latency_s": summary(rule_true),
+                      "rule_latency_known_s": summary(rule_known)}))
 
 
 if __name__ == "__main__":

@@ -306,12 +306,23 @@ Millis AppEngine::next_sweep_time(Millis now, Millis* hint, bool* confirm) {
   const Millis regular = t;
   // Rule deadlines: be there to confirm with a poll rather than infer.
   for (const Deadline& d : deadlines()) {
-    if (d.at <= last) continue;  // a sweep at or after it already looked
-    const Millis opens = std::max(floor_at, d.window_from);
-    if (opens < t) {
-      t = opens;  // sweep through a 106's uncertainty window at the floor
-    } else if (t < d.at && d.at < t + floor) {
-      t = d.at;  // a little later, to look exactly at the deadline
+    // A sweep at or after it already looked; a failed one did not, so a
+    // deadline whose sweep failed is retried at the floor, not left to the regular pace.
+    if (last_answered_sweep_ && d.at <= *last_answered_sweep_) continue;
+    // Through a 106's uncertainty window (window_from, at] at the floor, on a
+    // grid at - k * floor: the true deadline is caught within one floor and
+    // the latest possible one (the one the engine knows) is never overshot.
+    // A 102's window is the one instant end_time.
+    const Millis lo = std::max(floor_at, d.window_from < d.at ? d.window_from + 1 : d.at);
+    if (lo <= d.at) {
+      const Millis grid = d.at - (d.at - lo) / floor * floor;  // the first grid point the floor allows
+      if (grid < t) {
+        t = grid;
+      } else if (t < grid && grid < t + floor) {
+        t = grid;  // a little later, rather than block the grid point with a sweep just before it
+      }
+    } else if (floor_at < t) {
+      t = floor_at;  // the floor kept us off the deadline itself: as soon after as allowed
     }
     break;  // sorted: the earliest unconfirmed deadline decides
   }
@@ -405,6 +416,7 @@ Effects AppEngine::on_list_page(Millis now, const Call& call, const wechat::Room
 void AppEngine::finish_sweep(Millis now, Effects& out) {
   Sweep s = std::move(*sweep_);
   sweep_.reset();
+  last_answered_sweep_ = s.started;
   if (!s.total) return;
   last_total_ = s.total;
   const bool complete = s.full && s.consistent && static_cast<std::int64_t>(s.seen.size()) == *s.total &&

@@ -60,6 +60,18 @@ std::vector<StatusEvent> status_events(const scenario::Scenario& s, const std::v
   return out;
 }
 
+// The latest deadline the engine could know for a rule transition (see grade()).
+scenario::Seconds knowable_deadline(const scenario::Scenario& s, const scenario::Transition& c, const std::vector<const StatusEvent*>& mine,
+                                    const StatusEvent& hit) {
+  // 102 -> 107 happens at end_time (or when a room falls back to 102 past it): known in advance.
+  if (c.cause == scenario::TransitionCause::end_time_passed) return c.t;
+  const StatusEvent* sighting = nullptr;
+  for (const StatusEvent* e : mine) {
+    if (e->to == scenario::code(scenario::LiveStatus::abnormal) && e->emitted <= hit.emitted) sighting = e;
+  }
+  return sighting != nullptr ? sighting->emitted + s.abnormal_timeout_s : c.t;
+}
+
 void write_summary(Writer& w, const LatencySummary& l, bool with_count) {
   w.StartObject();
   if (with_count) {
@@ -126,7 +138,17 @@ Grade grade(const scenario::Scenario& s, const std::vector<EmittedEvent>& events
       }
       ++g.detected;
       const auto latency = static_cast<double>(hit->emitted - c.t);
-      (c.cause == scenario::TransitionCause::timeline ? g.latencies : g.rule_latencies).push_back(latency);
+      if (c.cause == scenario::TransitionCause::timeline) {
+        g.latencies.push_back(latency);
+        continue;
+      }
+      const scenario::Seconds known = knowable_deadline(s, c, mine, *hit);
+      const auto known_latency = static_cast<double>(hit->emitted - known);
+      const std::string cause(scenario::cause_name(c.cause));
+      g.rule_latencies.push_back(latency);
+      g.rule_latencies_known.push_back(known_latency);
+      g.rule_true_by_cause[cause].push_back(latency);
+      g.rule_known_by_cause[cause].push_back(known_latency);
     }
   }
   for (const StatusEvent& e : status) {
@@ -197,6 +219,21 @@ std::string report_json(const scenario::Scenario& s, const SimulationSettings& s
   write_summary(w, summarize(g.latencies), false);
   w.Key("rule_latency_s");
   write_summary(w, summarize(g.rule_latencies), true);
+  w.Key("rule_latency_known_s");
+  write_summary(w, summarize(g.rule_latencies_known), true);
+  w.Key("rule_latency_by_cause");
+  w.StartObject();
+  for (const auto& [cause, values] : g.rule_true_by_cause) {
+    w.Key(cause.c_str());
+    w.StartObject();
+    w.Key("true");
+    write_summary(w, summarize(values), true);
+    w.Key("known");
+    const auto known = g.rule_known_by_cause.find(cause);
+    write_summary(w, summarize(known != g.rule_known_by_cause.end() ? known->second : std::vector<double>{}), true);
+    w.EndObject();
+  }
+  w.EndObject();
   w.Key("calls");
   w.StartObject();
   w.Key("list");

@@ -121,3 +121,55 @@ TEST_CASE("with budget left a deadline is confirmed by a poll and never inferred
   for (const TransitionOut& t : d.all.transitions) CHECK_FALSE(t.inferred);
   CHECK(d.engine.stats().inferred == 0);
 }
+
+TEST_CASE("sweeps through a 106's uncertainty window run at the floor on a grid ending at the known deadline") {
+  Driver d(settings(100));  // a small budget: sweeps minutes apart, so the onset is known only loosely
+  d.rooms_at = [](Millis t) { return abnormal_world(t, std::nullopt); };
+  d.run_until(kOnset + 2 * kHour);
+  Millis seen = 0;
+  const EventOut* ended = nullptr;
+  for (const EventOut* e : events_of(d.all, "room.status_changed")) {
+    if (body_has(*e, R"("to":106)")) seen = e->created_at;
+    if (body_has(*e, R"("to":103)")) ended = e;
+  }
+  REQUIRE(seen > 0);
+  REQUIRE(ended != nullptr);
+  const auto starts = d.sweep_starts();
+  Millis before = 0;  // the last sighting before the 106: the onset lies in (before, seen]
+  for (const Millis t : starts) {
+    if (t < seen) before = t;
+  }
+  REQUIRE(before > 0);
+  const Millis known_deadline = seen + kTimeout;
+  const Millis window_from = before + kTimeout;
+  // The poll that sees the 103 is on the grid, no later than the known deadline
+  // and within one floor of the true one.
+  CHECK(ended->created_at <= known_deadline);
+  CHECK((known_deadline - ended->created_at) % (60 * kSecond) == 0);
+  CHECK(ended->created_at >= kOnset + kTimeout);
+  CHECK(ended->created_at < kOnset + kTimeout + 60 * kSecond);
+  // Inside the window every sweep is one floor after the previous one.
+  std::vector<Millis> inside;
+  for (const Millis t : starts) {
+    if (t > window_from && t <= ended->created_at) inside.push_back(t);
+  }
+  INFO("window from ", window_from, " seen ", seen, " ended ", ended->created_at, " inside ", inside.size());
+  REQUIRE(inside.size() >= 3);
+  for (std::size_t i = 1; i < inside.size(); ++i) CHECK(inside[i] - inside[i - 1] == 60 * kSecond);
+  CHECK(body_has(*ended, R"("inferred":false,"reason":"abnormal_timeout")"));
+}
+
+TEST_CASE("a failed sweep at end_time is retried one floor later, not left to the regular pace") {
+  const Millis end = kT0 + 2 * kHour;
+  Driver d(settings());
+  d.rooms_at = [=](Millis t) { return std::vector<RoomInfo>{room(7, t >= end ? kExpired : kNotStarted, kT0 + kHour, end)}; };
+  d.fault = [=](const Call& c, Millis t) {
+    return c.kind == Call::Kind::list && t == end ? std::optional<ApiError>(ApiError{Outcome::busy, -1, 0, "system busy"})
+                                                   : std::nullopt;
+  };
+  d.run_until(end + kHour);
+  const auto changed = events_of(d.all, "room.status_changed");
+  REQUIRE(changed.size() == 1);
+  CHECK(changed[0]->created_at == end + 60 * kSecond);
+  CHECK(body_has(*changed[0], R"("inferred":false,"reason":"end_time_passed")"));
+}

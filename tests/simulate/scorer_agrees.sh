@@ -16,6 +16,9 @@ for k in ("transitions_total", "detected", "missed"):
     assert r[k] == s[k], f"{sys.argv[3]}: {k}: simulate {r[k]} != scorer {s[k]}"
 for k in ("p50", "p95", "max"):
     assert float(r["latency_s"][k]) == float(s["latency_s"][k]), f"{sys.argv[3]}: latency {k}: {r['latency_s'][k]} != {s['latency_s'][k]}"
+for field in ("rule_latency_s", "rule_latency_known_s"):
+    for k in ("count", "p50", "p95", "max"):
+        assert float(r[field][k]) == float(s[field][k]), f"{sys.argv[3]}: {field} {k}: {r[field][k]} != {s[field][k]}"
 print(f"{sys.argv[3]}: agree ({r['detected']}/{r['transitions_total']}, p50 {r['latency_s']['p50']}, p95 {r['latency_s']['p95']})")
 PY
   done

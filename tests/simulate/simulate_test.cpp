@@ -85,3 +85,50 @@ TEST_CASE("percentiles are nearest rank") {
   CHECK(l.max == 5);
   CHECK(simulate::summarize({}).count == 0);
 }
+
+namespace {
+
+simulate::EmittedEvent status_event(std::int64_t origin, std::int64_t at_s, int to) {
+  simulate::EmittedEvent e;
+  e.at = (origin + at_s) * engine::kSecond;
+  e.event.id = "evt_" + std::to_string(at_s);
+  e.event.type = "room.status_changed";
+  e.event.room_id = 7;
+  e.event.body_json = R"({"type":"room.status_changed","data":{"room_id":7,"to":)" + std::to_string(to) + "}}";
+  e.event.created_at = e.at;
+  return e;
+}
+
+}  // namespace
+
+TEST_CASE("a rule 103 is graded from the true deadline and from the deadline the engine could know") {
+  // Room 7 drops to 106 at 5000 and never recovers: WeChat ends it at 5900.
+  // The engine first sees the 106 at 5100, so the latest deadline it can know is 6000.
+  auto s = scenario::parse_scenario(R"({"origin":"2026-11-24T00:00:00+08:00","duration_s":86400,
+    "appid":"wxfake000000000001","secret":"x","daily_quota":500,"abnormal_timeout_s":900,
+    "rooms":[{"roomid":7,"name":"r","anchor_name":"a","created_at":-86400,"start_time":3600,"end_time":20000,
+              "timeline":[[3600,101],[5000,106]],"deleted_at":null}]})");
+  REQUIRE(s.has_value());
+  const std::int64_t o = s->origin_unix;
+  const std::vector<simulate::EmittedEvent> events = {status_event(o, 3650, 101), status_event(o, 5100, 106),
+                                                      status_event(o, 5990, 103)};
+  const simulate::Grade g = simulate::grade(*s, events);
+  CHECK(g.spurious == 0);
+  REQUIRE(g.rule_latencies.size() == 1);
+  CHECK(g.rule_latencies[0] == 90);          // 5990 - 5900
+  REQUIRE(g.rule_latencies_known.size() == 1);
+  CHECK(g.rule_latencies_known[0] == -10);   // 5990 - (5100 + 900): seen before the latest possible deadline
+  CHECK(g.rule_known_by_cause.at("abnormal_timeout").size() == 1);
+}
+
+TEST_CASE("with budget to spare no rule event comes after the deadline the engine can know") {
+  for (const char* name : {"small.json", "day.json"}) {
+    const scenario::Scenario s = shared(name);
+    const auto run = simulate::run_simulation(s, settings_for(s, engine::Policy::adaptive));
+    const auto g = simulate::grade(s, run.events);
+    CHECK(g.spurious == 0);
+    REQUIRE_FALSE(g.rule_latencies_known.empty());
+    for (const double late : g.rule_latencies_known) CHECK(late <= 0);
+    CHECK(run.stats.inferred == 0);
+  }
+}

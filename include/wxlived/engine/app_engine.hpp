@@ -173,6 +173,7 @@ class AppEngine {
   std::optional<Sweep> sweep_;
   std::optional<ReplayFetch> replay_fetch_;
   std::optional<Millis> last_sweep_start_;
+  std::optional<Millis> last_answered_sweep_;  // start of the last sweep whose pages all came back
   std::optional<Millis> last_full_sweep_;
   std::optional<std::int64_t> last_total_;
   bool quota_asked_ = false;

@@ -66,7 +66,14 @@ struct Grade {
   std::int64_t missed = 0;
   std::int64_t spurious = 0;
   std::vector<double> latencies;       // observed (timeline) transitions, seconds
-  std::vector<double> rule_latencies;  // 106->103 and 102->107 by WeChat's rules, seconds
+  std::vector<double> rule_latencies;  // 106->103 and 102->107 by WeChat's rules, from the true deadline, seconds
+  // The same rule transitions measured from the deadline the engine can know:
+  // its own first sighting of the 106 + abnormal_timeout_s (the onset is only
+  // known to within a sweep interval), end_time for 102 -> 107. Negative when
+  // a poll saw the rule fire before that latest possible deadline.
+  std::vector<double> rule_latencies_known;
+  std::map<std::string, std::vector<double>> rule_true_by_cause;   // "abnormal_timeout" | "end_time_passed"
+  std::map<std::string, std::vector<double>> rule_known_by_cause;
   std::vector<std::string> spurious_detail;
 };
 
@@ -74,7 +81,10 @@ struct Grade {
 // window while the room is listed; detected by the first event for that room
 // whose data.to is the new status, emitted at or after the change and before
 // the room's next change. Spurious: a status event whose `to` the room had
-// neither when emitted nor at its changed_at.
+// neither when emitted nor at its changed_at. A rule 106 -> 103's knowable
+// deadline is the emission time of the room's latest status event to 106
+// before the detecting one, plus the scenario's abnormal_timeout_s (the true
+// deadline if the engine never saw the 106); a 102 -> 107's is end_time.
 Grade grade(const scenario::Scenario& s, const std::vector<EmittedEvent>& events);
 
 struct QuotaCheck {
