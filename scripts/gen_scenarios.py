@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Generate simulate scenarios of several shapes and seeds (SPEC section 7 format).
 
-    scripts/gen_scenarios.py OUT_DIR            # the standard set used by scripts/bench
+    scripts/gen_scenarios.py OUT_DIR            # the standard set used by scripts/bench-engine
     scripts/gen_scenarios.py OUT_DIR --shape evening --seed 7 --rooms 60
 
 Shapes (all one Beijing day from 00:00 +08:00 unless noted):
