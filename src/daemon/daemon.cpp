@@ -53,15 +53,18 @@ bool Daemon::start() {
     return false;
   }
   store_.emplace(std::move(*store));
+  if (!start_observability()) return false;
   wechat_http_ = std::make_unique<http::CurlMulti>(io_, http::CurlMulti::Options{.user_agent = kUserAgent});
   delivery::DeliveryOptions delivery_options;
   delivery_options.policy.max_retry_age = std::chrono::seconds(config_.delivery.max_retry_age_s);
+  observability_->hook(delivery_options);
   delivery_ = std::make_unique<delivery::DeliveryWorker>(io_, *store_, config_.webhooks, delivery_options);
 
   RunnerHooks hooks;
   hooks.clock = unix_ms;
   hooks.committed_events = [this] { delivery_->kick(); };
   hooks.fatal = [this](const std::string&) { begin_shutdown(1); };
+  observability_->hook(hooks);
   for (const auto& app : config_.apps) {
     auto runner = std::make_unique<AppRunner>(io_, *wechat_http_, *store_, config_, app, hooks);
     std::string error;
@@ -77,6 +80,16 @@ bool Daemon::start() {
                         {"webhooks", static_cast<std::int64_t>(config_.webhooks.size())},
                         {"db", db_file.string()}});
   return true;
+}
+
+// Metrics, health and the admin HTTP server. A bad admin_listen stops the
+// start: an operator who asked for it expects it to be there.
+bool Daemon::start_observability() {
+  observability_ = std::make_unique<Observability>(io_);
+  std::string error;
+  if (observability_->start(config_, *store_, error)) return true;
+  log::critical("cannot start the admin HTTP server", {{"admin_listen", config_.daemon.admin_listen}, {"error", error}});
+  return false;
 }
 
 void Daemon::watch_signals() {

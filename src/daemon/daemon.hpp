@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "app_runner.hpp"
+#include "observability.hpp"
 #include "wxlived/config/config.hpp"
 #include "wxlived/delivery/delivery_worker.hpp"
 #include "wxlived/http/curl_multi.hpp"
@@ -28,6 +29,7 @@ class Daemon {
 
  private:
   bool start();
+  bool start_observability();
   void watch_signals();
   void reload();
   void begin_shutdown(int exit_code);
@@ -41,6 +43,7 @@ class Daemon {
   asio::steady_timer shutdown_timer_;
   std::chrono::steady_clock::time_point shutdown_deadline_;
   std::optional<store::StateStore> store_;
+  std::unique_ptr<Observability> observability_;  // outlives the runners and delivery that feed it
   std::unique_ptr<http::CurlMulti> wechat_http_;
   std::unique_ptr<delivery::DeliveryWorker> delivery_;
   std::vector<std::unique_ptr<AppRunner>> runners_;
