@@ -6,16 +6,23 @@
 #include <httplib.h>
 #include <rapidjson/document.h>
 
+#include <algorithm>
+#include <chrono>
 #include <csignal>
-#include <fstream>
+#include <functional>
 #include <map>
+#include <memory>
 #include <regex>
 #include <sstream>
+#include <thread>
 
 #include "admin_fixture.hpp"
-#include "e2e/e2e_harness.hpp"
+#include "fakewx/fakewx_process.hpp"
+#include "support/child_process.hpp"
+#include "support/run_process.hpp"
+#include "support/temp_dir.hpp"
 
-using namespace wxlived::e2e;
+using namespace std::chrono_literals;
 using wxlived::admin::testing::sample;
 using wxlived::fakewx::testing::room;
 using wxlived::fakewx::testing::ScenarioText;
@@ -23,6 +30,61 @@ namespace store = wxlived::store;
 namespace testing = wxlived::testing;
 
 namespace {
+
+constexpr const char* kHookSecret = "whsec_c2Vjb25kLXNlY3JldC1mb3Itcm90YXRpb24=";
+
+// Polls `condition` every 100 ms until it holds or `limit` passes.
+bool eventually(const std::function<bool()>& condition, std::chrono::milliseconds limit) {
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (condition()) return true;
+    std::this_thread::sleep_for(100ms);
+  }
+  return condition();
+}
+
+// A webhook receiver that accepts everything (signatures are delivery's
+// tests' business).
+class Receiver {
+ public:
+  Receiver() {
+    server_.Post(R"(/.*)", [](const httplib::Request&, httplib::Response& res) { res.status = 204; });
+    port_ = server_.bind_to_any_port("127.0.0.1");
+    REQUIRE(port_ > 0);
+    thread_ = std::thread([this] { server_.listen_after_bind(); });
+    while (!server_.is_running()) std::this_thread::sleep_for(1ms);
+  }
+  ~Receiver() {
+    server_.stop();
+    thread_.join();
+  }
+  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_) + "/hooks/wxlive"; }
+
+ private:
+  httplib::Server server_;
+  std::thread thread_;
+  int port_ = 0;
+};
+
+store::StateStore reader(const std::filesystem::path& db) {
+  auto opened = store::StateStore::open_readonly(db);
+  REQUIRE_MESSAGE(opened.has_value(), (opened ? std::string() : opened.error().to_string()));
+  return std::move(*opened);
+}
+
+std::vector<store::EventRecord> stored_events(const std::filesystem::path& db) {
+  store::EventFilter filter;
+  filter.limit = 1'000'000;
+  return wxlived::admin::testing::must(reader(db).events(filter));
+}
+std::vector<store::RoomRecord> stored_rooms(const std::filesystem::path& db) {
+  return wxlived::admin::testing::must(reader(db).rooms());
+}
+std::vector<store::DeliveryRecord> stored_deliveries(const std::filesystem::path& db) {
+  store::DeliveryFilter filter;
+  filter.limit = 1'000'000;
+  return wxlived::admin::testing::must(reader(db).deliveries(filter));
+}
 
 // Room 41 goes live at 3 s and pauses at 9 s; room 42 waits all along.
 std::string scenario() {
@@ -49,7 +111,7 @@ class RunningDaemon {
  public:
   RunningDaemon() : fake_(scenario()) {
     dir_.write("secrets/app", std::string(wxlived::fakewx::testing::secret) + "\n");
-    dir_.write("secrets/hook", std::string(kNewHookSecret) + "\n");
+    dir_.write("secrets/hook", std::string(kHookSecret) + "\n");
     config_ = dir_.write("wxlived.toml", config_text(fake_.port(), receiver_.url(), "127.0.0.1:0"));
     daemon_ = std::make_unique<testing::ChildProcess>(
         testing::bin("wxlived"), std::vector<std::string>{"run", "--config", config_.string()}, dir_ / "daemon.log");
@@ -106,7 +168,7 @@ class RunningDaemon {
   }
 
   testing::TempDir dir_;
-  HookReceiver receiver_;
+  Receiver receiver_;
   wxlived::fakewx::testing::RunningFakewx fake_;
   std::filesystem::path config_;
   std::unique_ptr<testing::ChildProcess> daemon_;
@@ -249,7 +311,7 @@ TEST_CASE("wxlived run exits 1 naming admin_listen when the address is taken") {
   REQUIRE(port > 0);
   testing::TempDir dir;
   dir.write("secrets/app", std::string(wxlived::fakewx::testing::secret) + "\n");
-  dir.write("secrets/hook", std::string(kNewHookSecret) + "\n");
+  dir.write("secrets/hook", std::string(kHookSecret) + "\n");
   const std::string address = "127.0.0.1:" + std::to_string(port);
   const auto config = dir.write("wxlived.toml", config_text(1, "http://127.0.0.1:1/hook", address));
   testing::ChildProcess daemon(testing::bin("wxlived"), {"run", "--config", config.string()}, dir / "daemon.log");
