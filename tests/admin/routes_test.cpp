@@ -60,6 +60,16 @@ TEST_CASE("healthz answers 200 while the loop beats") {
   CHECK(std::string(parse(r.body)["status"].GetString()) == "ok");
 }
 
+TEST_CASE("healthz answers 503 when the loop's last beat is more than 30 s old") {
+  RoutesFixture f;
+  f.health.beat(Health::SteadyClock::now() - std::chrono::seconds(31));
+  const Reply r = f.get("/healthz");
+  CHECK(r.status == 503);
+  const auto doc = parse(r.body);
+  CHECK(std::string(doc["status"].GetString()) == "stuck");
+  CHECK(doc["loop_age_ms"].GetInt64() >= 31000);
+}
+
 TEST_CASE("readyz says which app is not ready and why") {
   RoutesFixture f;
   f.health.engine_state("shop", false, false, 500);
