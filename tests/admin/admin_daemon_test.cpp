@@ -12,7 +12,6 @@
 #include <functional>
 #include <map>
 #include <memory>
-#include <regex>
 #include <sstream>
 #include <thread>
 
@@ -160,11 +159,16 @@ class RunningDaemon {
   }
 
  private:
+  // From the log line "admin HTTP listening address=127.0.0.1:PORT".
   int admin_port() const {
-    static const std::regex listening("admin HTTP listening address=127\\.0\\.0\\.1:([0-9]+)");
-    std::smatch m;
+    const std::string marker = "admin HTTP listening address=127.0.0.1:";
     const std::string text = daemon_->output();
-    return std::regex_search(text, m, listening) ? std::stoi(m[1]) : 0;
+    const auto at = text.find(marker);
+    if (at == std::string::npos) return 0;
+    int port = 0;
+    for (std::size_t i = at + marker.size(); i < text.size() && text[i] >= '0' && text[i] <= '9'; ++i)
+      port = port * 10 + (text[i] - '0');
+    return port;
   }
 
   testing::TempDir dir_;
