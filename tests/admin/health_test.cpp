@@ -65,7 +65,7 @@ TEST_CASE("failing polls make an app unready only after the grace") {
   CHECK(health.readiness(kT0 + 2 * Health::kFailingGraceMs).ready);
 }
 
-TEST_CASE("waiting for quota is ready; auth failed is not; one unready app makes the daemon unready") {
+TEST_CASE("waiting for quota is ready, auth failed is not, and one unready app makes the daemon unready") {
   Health health;
   health.engine_state("shop", false, true, 500);
   health.engine_state("mall", true, false, 500);

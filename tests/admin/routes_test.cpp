@@ -120,7 +120,7 @@ TEST_CASE("v1 rooms is the shared rooms view, optionally of one app") {
   CHECK(f.get("/v1/rooms", {{"status", "live"}}).status == 400);
 }
 
-TEST_CASE("v1 rooms id has the room's transitions; unknown rooms 404; bad ids 400") {
+TEST_CASE("v1 rooms id has the room's transitions, unknown rooms 404 and bad ids 400") {
   RoutesFixture f;
   Reply r = f.get("/v1/rooms/7", {{"app", "shop"}});
   CHECK(r.status == 200);
