@@ -11,6 +11,7 @@
 
 #include "table.hpp"
 #include "time_text.hpp"
+#include "wxlived/admin/views.hpp"
 #include "wxlived/store/state_store.hpp"
 
 namespace wxlived::ctl {
@@ -101,19 +102,6 @@ void time_field(Writer& w, const std::string& k, const std::optional<std::int64_
     w.Null();
   }
 }
-// Stored JSON (a snapshot, an event body) embedded as JSON, or null if it
-// does not parse.
-void raw_json(Writer& w, const char* k, const std::string& text) {
-  w.Key(k);
-  rapidjson::Document doc;
-  doc.Parse(text.c_str(), text.size());
-  if (doc.HasParseError()) {
-    w.Null();
-  } else {
-    doc.Accept(w);
-  }
-}
-
 std::string text_or(const std::optional<std::int64_t>& ms, const char* none = "-") {
   return ms ? format_utc(*ms) : none;
 }
@@ -126,13 +114,6 @@ std::string json_string(const rapidjson::Value& obj, const char* k) {
   if (it->value.IsInt64()) return std::to_string(it->value.GetInt64());
   if (it->value.IsBool()) return it->value.GetBool() ? "true" : "false";
   return "";
-}
-
-std::string room_name(const std::string& snapshot_json) {
-  rapidjson::Document doc;
-  doc.Parse(snapshot_json.c_str(), snapshot_json.size());
-  if (doc.HasParseError()) return "";
-  return json_string(doc, "name");
 }
 
 // One line about what an event says: "not_started -> live (observed)".
@@ -156,21 +137,6 @@ std::string event_summary(const std::string& body_json) {
   return summary;
 }
 
-void room_json(Writer& w, const store::RoomRecord& r) {
-  w.StartObject();
-  field(w, "app", r.app);
-  field(w, "room_id", r.room_id);
-  field(w, "status", static_cast<std::int64_t>(r.status));
-  field(w, "status_name", status_name(r.status));
-  time_field(w, "status_since_ms", r.status_since_ms);
-  field(w, "name", room_name(r.snapshot_json));
-  time_field(w, "first_seen_ms", r.first_seen_ms);
-  time_field(w, "last_seen_ms", r.last_seen_ms);
-  time_field(w, "removed_at_ms", r.removed_at_ms);
-  raw_json(w, "snapshot", r.snapshot_json);
-  w.EndObject();
-}
-
 }  // namespace
 
 int list_rooms(const Context& ctx, const std::optional<std::string>& app) {
@@ -180,18 +146,13 @@ int list_rooms(const Context& ctx, const std::optional<std::string>& app) {
   auto rooms = app ? store->rooms(*app) : store->rooms();
   if (!rooms) return store_failure(ctx, rooms.error());
   if (ctx.json) {
-    rapidjson::StringBuffer buffer;
-    Writer w(buffer);
-    w.StartArray();
-    for (const auto& r : *rooms) room_json(w, r);
-    w.EndArray();
-    print_json(ctx, buffer);
+    ctx.out << admin::rooms_json(*rooms) << '\n';
     return kExitOk;
   }
   Table table({"APP", "ROOM", "STATUS", "SINCE", "NAME", "LAST SEEN", "REMOVED"});
   for (const auto& r : *rooms) {
     table.add({r.app, std::to_string(r.room_id), std::to_string(r.status) + " " + std::string(status_name(r.status)),
-               format_utc(r.status_since_ms), room_name(r.snapshot_json), format_utc(r.last_seen_ms),
+               format_utc(r.status_since_ms), admin::room_name(r.snapshot_json), format_utc(r.last_seen_ms),
                text_or(r.removed_at_ms)});
   }
   table.print(ctx.out);
@@ -202,62 +163,23 @@ int show_room(const Context& ctx, std::int64_t room_id, const std::optional<std:
   int rc = kExitOk;
   auto store = open_for_reading(ctx, rc);
   if (!store) return rc;
-  auto rooms = app ? store->rooms(*app) : store->rooms();
-  if (!rooms) return store_failure(ctx, rooms.error());
-  std::vector<store::RoomRecord> matches;
-  for (auto& r : *rooms) {
-    if (r.room_id == room_id) matches.push_back(std::move(r));
-  }
-  if (matches.empty()) {
+  auto found = admin::room_histories(*store, room_id, app);
+  if (!found) return store_failure(ctx, found.error());
+  const std::vector<admin::RoomHistory>& histories = *found;
+  if (histories.empty()) {
     ctx.err << "wxlivectl: no room " << room_id << (app ? " in app " + *app : std::string()) << '\n';
     return kExitFailure;
   }
-  std::vector<std::vector<store::TransitionRecord>> histories;
-  for (const auto& r : matches) {
-    auto history = store->transitions(r.app, r.room_id);
-    if (!history) return store_failure(ctx, history.error());
-    histories.push_back(std::move(*history));
-  }
   if (ctx.json) {
-    rapidjson::StringBuffer buffer;
-    Writer w(buffer);
-    w.StartArray();
-    for (std::size_t i = 0; i < matches.size(); ++i) {
-      w.StartObject();
-      key(w, "room");
-      room_json(w, matches[i]);
-      key(w, "transitions");
-      w.StartArray();
-      for (const auto& t : histories[i]) {
-        w.StartObject();
-        field(w, "id", t.id);
-        w.Key("from");
-        if (t.from_status) {
-          w.Int(*t.from_status);
-        } else {
-          w.Null();
-        }
-        field(w, "to", static_cast<std::int64_t>(t.to_status));
-        time_field(w, "at_ms", t.at_ms);
-        field(w, "reason", t.reason);
-        w.Key("inferred");
-        w.Bool(t.inferred);
-        field(w, "event_id", t.event_id);
-        w.EndObject();
-      }
-      w.EndArray();
-      w.EndObject();
-    }
-    w.EndArray();
-    print_json(ctx, buffer);
+    ctx.out << admin::room_histories_json(histories) << '\n';
     return kExitOk;
   }
-  for (std::size_t i = 0; i < matches.size(); ++i) {
-    const auto& r = matches[i];
+  for (std::size_t i = 0; i < histories.size(); ++i) {
+    const auto& r = histories[i].room;
     if (i > 0) ctx.out << '\n';
     ctx.out << "app:         " << r.app << '\n'
             << "room:        " << r.room_id << '\n'
-            << "name:        " << room_name(r.snapshot_json) << '\n'
+            << "name:        " << admin::room_name(r.snapshot_json) << '\n'
             << "status:      " << r.status << ' ' << status_name(r.status) << " since "
             << format_utc(r.status_since_ms) << '\n'
             << "first seen:  " << format_utc(r.first_seen_ms) << '\n'
@@ -265,7 +187,7 @@ int show_room(const Context& ctx, std::int64_t room_id, const std::optional<std:
             << "removed:     " << text_or(r.removed_at_ms) << '\n'
             << "snapshot:    " << r.snapshot_json << "\n\n";
     Table table({"AT", "FROM", "TO", "REASON", "EVENT"});
-    for (const auto& t : histories[i]) {
+    for (const auto& t : histories[i].transitions) {
       table.add({format_utc(t.at_ms),
                  t.from_status ? std::to_string(*t.from_status) + " " + std::string(status_name(*t.from_status)) : "-",
                  std::to_string(t.to_status) + " " + std::string(status_name(t.to_status)),
@@ -283,22 +205,7 @@ int list_events(const Context& ctx, const store::EventFilter& filter) {
   auto events = store->events(filter);
   if (!events) return store_failure(ctx, events.error());
   if (ctx.json) {
-    rapidjson::StringBuffer buffer;
-    Writer w(buffer);
-    w.StartArray();
-    for (const auto& e : *events) {
-      w.StartObject();
-      field(w, "seq", e.seq);
-      field(w, "id", e.id);
-      field(w, "type", e.type);
-      field(w, "app", e.app);
-      field(w, "room_id", e.room_id);
-      time_field(w, "created_at_ms", e.created_at_ms);
-      raw_json(w, "body", e.body_json);
-      w.EndObject();
-    }
-    w.EndArray();
-    print_json(ctx, buffer);
+    ctx.out << admin::events_json(*events) << '\n';
     return kExitOk;
   }
   Table table({"SEQ", "CREATED", "TYPE", "APP", "ROOM", "ID", "WHAT"});

@@ -1,26 +1,14 @@
 #pragma once
-// Times as wxlivectl reads and prints them.
-#include <cstdint>
-#include <optional>
-#include <string>
-#include <string_view>
+// Times as wxlivectl reads and prints them: the admin API's text, so that
+// `wxlivectl ... --json` and /v1/... agree.
+#include "wxlived/admin/time_text.hpp"
 
 namespace wxlived::ctl {
 
-std::int64_t now_unix_ms();
-
-// "2026-11-24T12:00:05Z" (UTC, whole seconds).
-std::string format_utc(std::int64_t unix_ms);
-
-// --since: an RFC 3339 time ("2026-11-24T12:00:00Z", "...+08:00"), a date
-// ("2026-11-24", midnight UTC), unix seconds ("1764000000"), or an age
-// ("90s", "30m", "2h", "7d": that long before now). Unix milliseconds.
-std::optional<std::int64_t> parse_time(std::string_view text, std::int64_t now_ms);
-
-// The Beijing-time (UTC+8) date of an instant: the quota ledger's day.
-std::string beijing_day(std::int64_t unix_ms);
-
-// 101 -> "live", ... (SPEC section 5); "unknown" otherwise.
-std::string_view status_name(int status);
+using admin::beijing_day;
+using admin::format_utc;
+using admin::now_unix_ms;
+using admin::parse_time;
+using admin::status_name;
 
 }  // namespace wxlived::ctl

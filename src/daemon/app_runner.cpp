@@ -32,7 +32,10 @@ AppRunner::AppRunner(asio::io_context& io, http::CurlMulti& http, store::StateSt
       alive_(std::make_shared<bool>(true)) {
   client_ = std::make_unique<wechat::WeChatClient>(
       io_, http, app_, hooks_.clock, store_token_persistence(store_, app_.appid, hooks_.clock),
-      [this](const wechat::CallRecord& record) { count_token_call(record); });
+      [this](const wechat::CallRecord& record) {
+        count_token_call(record);
+        if (hooks_.call_finished) hooks_.call_finished(app_.name, record);
+      });
 }
 
 AppRunner::~AppRunner() { *alive_ = false; }
@@ -126,9 +129,14 @@ void AppRunner::answered(engine::Effects effects) {
 
 bool AppRunner::commit(engine::Effects effects) {
   for (const auto& w : effects.warnings) log::warn(w, {{"app", app_.name}});
-  if (effects.empty()) return true;
+  if (effects.empty()) {
+    if (hooks_.committed) hooks_.committed(*this, {});
+    return true;
+  }
   const bool has_events = !effects.events.empty();
+  std::vector<std::string> event_types;
   for (const auto& e : effects.events) {
+    event_types.push_back(e.type);
     log::info("event", {{"app", app_.name},
                         {"type", e.type},
                         {"room_id", e.room_id.value_or(0)},
@@ -151,6 +159,7 @@ bool AppRunner::commit(engine::Effects effects) {
     return false;
   }
   if (has_events && hooks_.committed_events) hooks_.committed_events();
+  if (hooks_.committed) hooks_.committed(*this, event_types);
   return true;
 }
 

@@ -4,6 +4,8 @@
 // (one transaction), tell delivery, and sleep until the engine's next wake-up.
 #include <functional>
 #include <memory>
+#include <string>
+#include <vector>
 
 #include <asio/io_context.hpp>
 #include <asio/steady_timer.hpp>
@@ -15,10 +17,17 @@
 
 namespace wxlived::daemon {
 
+class AppRunner;
+
 struct RunnerHooks {
   std::function<std::int64_t()> clock;      // unix ms
   std::function<void()> committed_events;   // new events are in the outbox
   std::function<void(std::string)> fatal;   // the store failed: stop the daemon
+  // Observability (optional, loop thread, must not block): every finished
+  // WeChat call, and the app after each commit with the types of the events
+  // it committed (also after start, with none).
+  std::function<void(const std::string& app, const wechat::CallRecord&)> call_finished;
+  std::function<void(const AppRunner&, const std::vector<std::string>& event_types)> committed;
 };
 
 class AppRunner {

@@ -69,9 +69,11 @@ bool Daemon::start() {
     return false;
   }
   store_.emplace(std::move(*store));
+  if (!start_observability()) return false;
   wechat_http_ = std::make_unique<http::CurlMulti>(io_, http::CurlMulti::Options{.user_agent = kUserAgent});
   delivery::DeliveryOptions delivery_options;
   delivery_options.policy.max_retry_age = std::chrono::seconds(config_.delivery.max_retry_age_s);
+  observability_->hook(delivery_options);
   delivery_ = std::make_unique<delivery::DeliveryWorker>(io_, *store_, config_.webhooks, delivery_options);
 
   for (const auto& app : config_.apps) {
@@ -101,10 +103,21 @@ bool Daemon::start_runner(const config::AppSettings& app, std::string& error) {
   hooks.clock = unix_ms;
   hooks.committed_events = [this] { delivery_->kick(); };
   hooks.fatal = [this](const std::string&) { begin_shutdown(1); };
+  observability_->hook(hooks);
   auto runner = std::make_unique<AppRunner>(io_, *wechat_http_, *store_, config_, app, hooks);
   if (!runner->start(error)) return false;
   runners_.push_back(std::move(runner));
   return true;
+}
+
+// Metrics, health and the admin HTTP server. A bad admin_listen stops the
+// start: an operator who asked for it expects it to be there.
+bool Daemon::start_observability() {
+  observability_ = std::make_unique<Observability>(io_);
+  std::string error;
+  if (observability_->start(config_, *store_, error)) return true;
+  log::critical("cannot start the admin HTTP server", {{"admin_listen", config_.daemon.admin_listen}, {"error", error}});
+  return false;
 }
 
 void Daemon::watch_signals() {
@@ -138,6 +151,9 @@ void Daemon::reload() {
   const config::Config old_config = std::exchange(config_, std::move(*fresh));
   configure_daemon_logging(config_);
   delivery_->reconfigure(config_.webhooks);
+  std::vector<std::string> endpoints;
+  for (const auto& w : config_.webhooks) endpoints.push_back(w.name);
+  observability_->metrics().expect_endpoints(endpoints);
   pruner_->set_days(config_.retention.days);
   apply_apps(old_config);
   log::info("reloaded", {{"summary", config_.summary()}});
@@ -156,6 +172,7 @@ void Daemon::apply_apps(const config::Config& old_config) {
       continue;
     }
     log::info(app ? "app changed: restarting its loop" : "app removed: its loop stops", {{"app", (*it)->name()}});
+    if (!app) observability_->health().forget_app((*it)->name());
     (*it)->stop();
     retiring_.push_back(std::move(*it));
     it = runners_.erase(it);

@@ -13,6 +13,7 @@
 
 #include "app_runner.hpp"
 #include "retention_pruner.hpp"
+#include "observability.hpp"
 #include "wxlived/config/config.hpp"
 #include "wxlived/delivery/delivery_worker.hpp"
 #include "wxlived/http/curl_multi.hpp"
@@ -33,6 +34,7 @@ class Daemon {
  private:
   bool start();
   bool start_runner(const config::AppSettings& app, std::string& error);
+  bool start_observability();
   void watch_signals();
   void reload();
   void apply_apps(const config::Config& old_config);
@@ -50,6 +52,7 @@ class Daemon {
   asio::steady_timer shutdown_timer_;
   std::chrono::steady_clock::time_point shutdown_deadline_;
   std::optional<store::StateStore> store_;
+  std::unique_ptr<Observability> observability_;  // outlives the runners and delivery that feed it
   std::unique_ptr<http::CurlMulti> wechat_http_;
   std::unique_ptr<delivery::DeliveryWorker> delivery_;
   std::unique_ptr<RetentionPruner> pruner_;

@@ -214,6 +214,11 @@ void DeliveryWorker::on_answer(const store::DueDelivery& due, const std::string&
   attempt.next_attempt_at_ms = decision.state == DeliveryState::failed ? decision.next_attempt_at_ms : now_ms;
   attempt.now_ms = now_ms;
   ++stats_.attempts[{due.delivery.endpoint, std::string(decision.result)}];
+  if (options_.on_attempt) {
+    const double latency_s = static_cast<double>(now_ms - due.event.created_at_ms) / 1000.0;
+    options_.on_attempt(due.delivery.endpoint, decision.result,
+                        decision.state == DeliveryState::delivered ? std::optional<double>(latency_s) : std::nullopt);
+  }
 
   const std::string error = decision.error.value_or("");
   switch (decision.state) {

@@ -22,8 +22,10 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <unordered_set>
 #include <utility>
@@ -56,6 +58,11 @@ struct DeliveryOptions {
   std::size_t max_response_bytes = 64 * 1024;
   UnixClock now_ms;     // default: system clock
   RandomSource random;  // default: default_random_source()
+  // Metrics: every attempt's result (delivered | retry | dead | gone) and,
+  // for a delivery, the seconds from the event's commit to the 2xx. Runs on
+  // the loop thread; must not block.
+  std::function<void(const std::string& endpoint, std::string_view result, std::optional<double> latency_s)>
+      on_attempt;
 };
 
 // Event creation to 2xx, in seconds, Prometheus-style buckets (cumulative

@@ -1,10 +1,10 @@
-#include "time_text.hpp"
+#include "wxlived/admin/time_text.hpp"
 
 #include <chrono>
 #include <charconv>
 #include <cstdio>
 
-namespace wxlived::ctl {
+namespace wxlived::admin {
 
 namespace {
 
@@ -112,4 +112,4 @@ std::string_view status_name(int status) {
   }
 }
 
-}  // namespace wxlived::ctl
+}  // namespace wxlived::admin

@@ -1,0 +1,211 @@
+#include "wxlived/admin/metrics.hpp"
+
+#include <prometheus/counter.h>
+#include <prometheus/family.h>
+#include <prometheus/gauge.h>
+#include <prometheus/histogram.h>
+#include <prometheus/registry.h>
+#include <prometheus/text_serializer.h>
+
+#include <algorithm>
+#include <iterator>
+#include <map>
+#include <mutex>
+#include <set>
+#include <sstream>
+
+#include "wxlived/admin/time_text.hpp"
+
+namespace wxlived::admin {
+
+namespace {
+
+constexpr int kStatuses[] = {101, 102, 103, 104, 105, 106, 107};
+constexpr std::string_view kDeliveryResults[] = {"delivered", "retry", "dead", "gone"};
+
+prometheus::Histogram::BucketBoundaries latency_buckets() {
+  return {std::begin(kLatencyBucketsS), std::end(kLatencyBucketsS)};
+}
+
+// What the database says at one instant (one read transaction).
+struct DatabaseView {
+  std::map<std::string, std::map<std::string, std::int64_t>> rooms;  // app -> status name -> rooms
+  struct Outbox {
+    std::int64_t pending = 0;
+    std::int64_t oldest_queued_ms = 0;
+  };
+  std::map<std::string, Outbox> outbox;            // endpoint -> undelivered rows
+  std::map<std::string, std::int64_t> quota_used;  // app -> getliveinfo calls today (Beijing day)
+};
+
+store::Result<DatabaseView> read_database(store::StateStore& db, std::int64_t now_ms) {
+  auto tx = db.database().begin_read();
+  if (!tx) return Unexpected{std::move(tx).error()};
+  DatabaseView view;
+  // Removed rooms (gone from WeChat's list) are history, not rooms.
+  auto rooms = db.database().query(
+      "SELECT app, status, COUNT(*) FROM rooms WHERE removed_at_ms IS NULL GROUP BY app, status");
+  if (!rooms) return Unexpected{std::move(rooms).error()};
+  for (;;) {
+    auto row = rooms->step();
+    if (!row) return Unexpected{std::move(row).error()};
+    if (!*row) break;
+    view.rooms[rooms->text(0)][std::string(status_name(static_cast<int>(rooms->int64(1))))] += rooms->int64(2);
+  }
+  // Pending and failed (waiting for a retry) rows: what is still to be sent.
+  auto outbox = db.database().query(
+      "SELECT endpoint, COUNT(*), MIN(queued_at_ms) FROM deliveries WHERE state IN ('pending', 'failed') "
+      "GROUP BY endpoint");
+  if (!outbox) return Unexpected{std::move(outbox).error()};
+  for (;;) {
+    auto row = outbox->step();
+    if (!row) return Unexpected{std::move(row).error()};
+    if (!*row) break;
+    view.outbox[outbox->text(0)] = DatabaseView::Outbox{outbox->int64(1), outbox->int64(2)};
+  }
+  auto days = db.quota_days(beijing_day(now_ms));
+  if (!days) return Unexpected{std::move(days).error()};
+  for (const auto& q : *days) view.quota_used[q.app] = q.list_calls + q.replay_calls;
+  return view;
+}
+
+prometheus::Family<prometheus::Gauge>& gauge(prometheus::Registry& r, const char* name, const char* help) {
+  return prometheus::BuildGauge().Name(name).Help(help).Register(r);
+}
+
+}  // namespace
+
+struct Metrics::Impl {
+  prometheus::Registry registry;
+  prometheus::Family<prometheus::Counter>& calls =
+      prometheus::BuildCounter()
+          .Name("wxlived_wechat_api_calls_total")
+          .Help("WeChat API calls finished, by app, api (list|replay|token|quota) and result (ok or the failure)")
+          .Register(registry);
+  prometheus::Family<prometheus::Counter>& events =
+      prometheus::BuildCounter()
+          .Name("wxlived_events_total")
+          .Help("Events committed to the outbox by this process, by app and type")
+          .Register(registry);
+  prometheus::Family<prometheus::Counter>& deliveries =
+      prometheus::BuildCounter()
+          .Name("wxlived_webhook_deliveries_total")
+          .Help("Webhook delivery attempts by endpoint and result (delivered|retry|dead|gone)")
+          .Register(registry);
+  prometheus::Family<prometheus::Histogram>& latency =
+      prometheus::BuildHistogram()
+          .Name("wxlived_webhook_delivery_latency_seconds")
+          .Help("Time from an event's commit to its 2xx answer, by endpoint")
+          .Register(registry);
+  std::mutex endpoints_mu;
+  std::set<std::string> endpoints;  // configured or seen
+};
+
+Metrics::Metrics(std::string_view version) : impl_(std::make_unique<Impl>()) {
+  gauge(impl_->registry, "wxlived_build_info", "Always 1; the version label says which build is running")
+      .Add({{"version", std::string(version)}})
+      .Set(1);
+}
+
+Metrics::~Metrics() = default;
+
+void Metrics::count_call(const std::string& app, std::string_view api, std::string_view result) {
+  impl_->calls.Add({{"app", app}, {"api", std::string(api)}, {"result", std::string(result)}}).Increment();
+}
+
+void Metrics::count_event(const std::string& app, const std::string& type) {
+  impl_->events.Add({{"app", app}, {"type", type}}).Increment();
+}
+
+void Metrics::count_delivery(const std::string& endpoint, std::string_view result) {
+  impl_->deliveries.Add({{"endpoint", endpoint}, {"result", std::string(result)}}).Increment();
+  std::lock_guard lock(impl_->endpoints_mu);
+  impl_->endpoints.insert(endpoint);
+}
+
+void Metrics::observe_delivery_latency(const std::string& endpoint, double seconds) {
+  impl_->latency.Add({{"endpoint", endpoint}}, latency_buckets()).Observe(seconds);
+}
+
+void Metrics::expect_endpoints(const std::vector<std::string>& names) {
+  for (const std::string& name : names) {
+    for (const std::string_view result : kDeliveryResults) impl_->deliveries.Add({{"endpoint", name}, {"result", std::string(result)}});
+    impl_->latency.Add({{"endpoint", name}}, latency_buckets());
+  }
+  std::lock_guard lock(impl_->endpoints_mu);
+  impl_->endpoints.insert(names.begin(), names.end());
+}
+
+store::Result<std::string> Metrics::scrape(store::StateStore& db, const Health& health, std::int64_t now_ms) const {
+  auto view = read_database(db, now_ms);
+  if (!view) return Unexpected{std::move(view).error()};
+  const std::map<std::string, AppStatus> apps = health.apps();
+
+  // Gauges computed now live in a registry of their own, built for this
+  // scrape: a series that no longer exists simply is not there.
+  prometheus::Registry now;
+  auto& rooms = gauge(now, "wxlived_rooms", "Rooms WeChat lists now, by app and status (removed rooms excluded)");
+  auto& used = gauge(now, "wxlived_quota_used_calls", "getliveinfo calls spent in the current Beijing day");
+  auto& limit = gauge(now, "wxlived_quota_limit_calls", "getliveinfo calls allowed per Beijing day");
+  auto& remaining = gauge(now, "wxlived_quota_remaining_calls", "getliveinfo calls left in the current Beijing day");
+  auto& exhausted = gauge(now, "wxlived_quota_exhausted", "1 while the app's daily quota is spent, else 0");
+  auto& auth_failed = gauge(now, "wxlived_app_auth_failed", "1 while WeChat refuses the app's credentials, else 0");
+  auto& last_poll = gauge(now, "wxlived_last_successful_poll_timestamp_seconds",
+                          "Unix time of the app's last successful getliveinfo call");
+  auto& pending = gauge(now, "wxlived_outbox_pending_deliveries",
+                        "Deliveries not yet made (pending or waiting for a retry), by endpoint");
+  auto& oldest = gauge(now, "wxlived_outbox_oldest_pending_age_seconds",
+                       "Age of the oldest delivery not yet made, by endpoint; 0 when there is none");
+
+  std::set<std::string> app_names;
+  for (const auto& entry : apps) app_names.insert(entry.first);
+  for (const auto& entry : view->rooms) app_names.insert(entry.first);
+  for (const std::string& app : app_names) {
+    const auto counted = view->rooms.find(app);
+    for (const int status : kStatuses) {
+      const std::string name(status_name(status));
+      std::int64_t n = 0;
+      if (counted != view->rooms.end()) {
+        const auto it = counted->second.find(name);
+        if (it != counted->second.end()) n = it->second;
+      }
+      rooms.Add({{"app", app}, {"status", name}}).Set(static_cast<double>(n));
+    }
+    if (counted != view->rooms.end() && counted->second.contains("unknown"))
+      rooms.Add({{"app", app}, {"status", "unknown"}}).Set(static_cast<double>(counted->second.at("unknown")));
+  }
+  for (const auto& [app, s] : apps) {
+    const auto spent = view->quota_used.find(app);
+    const std::int64_t n = spent == view->quota_used.end() ? 0 : spent->second;
+    used.Add({{"app", app}}).Set(static_cast<double>(n));
+    if (s.quota_limit) {
+      limit.Add({{"app", app}}).Set(static_cast<double>(*s.quota_limit));
+      remaining.Add({{"app", app}}).Set(static_cast<double>(std::max<std::int64_t>(0, *s.quota_limit - n)));
+    }
+    exhausted.Add({{"app", app}}).Set(s.quota_exhausted ? 1 : 0);
+    auth_failed.Add({{"app", app}}).Set(s.auth_failed ? 1 : 0);
+    if (s.last_success_ms) last_poll.Add({{"app", app}}).Set(static_cast<double>(*s.last_success_ms) / 1000.0);
+  }
+  std::set<std::string> endpoints;
+  {
+    std::lock_guard lock(impl_->endpoints_mu);
+    endpoints = impl_->endpoints;
+  }
+  for (const auto& entry : view->outbox) endpoints.insert(entry.first);
+  for (const std::string& endpoint : endpoints) {
+    const auto it = view->outbox.find(endpoint);
+    const bool any = it != view->outbox.end() && it->second.pending > 0;
+    pending.Add({{"endpoint", endpoint}}).Set(any ? static_cast<double>(it->second.pending) : 0);
+    const double age_s = any ? static_cast<double>(std::max<std::int64_t>(0, now_ms - it->second.oldest_queued_ms)) / 1000.0 : 0;
+    oldest.Add({{"endpoint", endpoint}}).Set(age_s);
+  }
+
+  std::vector<prometheus::MetricFamily> families = impl_->registry.Collect();
+  std::vector<prometheus::MetricFamily> computed = now.Collect();
+  families.insert(families.end(), std::make_move_iterator(computed.begin()), std::make_move_iterator(computed.end()));
+  std::ostringstream text;
+  prometheus::TextSerializer().Serialize(text, families);
+  return text.str();
+}
+
+}  // namespace wxlived::admin

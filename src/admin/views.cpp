@@ -1,0 +1,178 @@
+#include "wxlived/admin/views.hpp"
+
+#include <rapidjson/document.h>
+#include <rapidjson/prettywriter.h>
+#include <rapidjson/stringbuffer.h>
+
+#include <string_view>
+
+#include "wxlived/admin/time_text.hpp"
+
+namespace wxlived::admin {
+
+namespace {
+
+using Writer = rapidjson::PrettyWriter<rapidjson::StringBuffer>;
+
+void field(Writer& w, const char* k, std::string_view v) {
+  w.Key(k);
+  w.String(v.data(), static_cast<rapidjson::SizeType>(v.size()));
+}
+void field(Writer& w, const char* k, const std::string& v) { field(w, k, std::string_view(v)); }
+void field(Writer& w, const char* k, std::int64_t v) {
+  w.Key(k);
+  w.Int64(v);
+}
+void field(Writer& w, const char* k, const std::optional<std::int64_t>& v) {
+  w.Key(k);
+  if (v) {
+    w.Int64(*v);
+  } else {
+    w.Null();
+  }
+}
+void field(Writer& w, const char* k, const std::optional<std::string>& v) {
+  w.Key(k);
+  if (v) {
+    w.String(v->data(), static_cast<rapidjson::SizeType>(v->size()));
+  } else {
+    w.Null();
+  }
+}
+// A time as both unix ms and RFC 3339, for scripts and for eyes.
+void time_field(Writer& w, const std::string& k, const std::optional<std::int64_t>& ms) {
+  field(w, k.c_str(), ms);
+  const std::string text_key = k.substr(0, k.size() - 3);  // "since_ms" -> "since"
+  w.Key(text_key.c_str());
+  if (ms) {
+    const std::string t = format_utc(*ms);
+    w.String(t.c_str());
+  } else {
+    w.Null();
+  }
+}
+// Stored JSON (a snapshot, an event body) embedded as JSON, or null if it
+// does not parse.
+void raw_json(Writer& w, const char* k, const std::string& text) {
+  w.Key(k);
+  rapidjson::Document doc;
+  doc.Parse(text.c_str(), text.size());
+  if (doc.HasParseError()) {
+    w.Null();
+  } else {
+    doc.Accept(w);
+  }
+}
+
+void room_object(Writer& w, const store::RoomRecord& r) {
+  w.StartObject();
+  field(w, "app", r.app);
+  field(w, "room_id", r.room_id);
+  field(w, "status", static_cast<std::int64_t>(r.status));
+  field(w, "status_name", status_name(r.status));
+  time_field(w, "status_since_ms", r.status_since_ms);
+  field(w, "name", room_name(r.snapshot_json));
+  time_field(w, "first_seen_ms", r.first_seen_ms);
+  time_field(w, "last_seen_ms", r.last_seen_ms);
+  time_field(w, "removed_at_ms", r.removed_at_ms);
+  raw_json(w, "snapshot", r.snapshot_json);
+  w.EndObject();
+}
+
+void transition_object(Writer& w, const store::TransitionRecord& t) {
+  w.StartObject();
+  field(w, "id", t.id);
+  w.Key("from");
+  if (t.from_status) {
+    w.Int(*t.from_status);
+  } else {
+    w.Null();
+  }
+  field(w, "to", static_cast<std::int64_t>(t.to_status));
+  time_field(w, "at_ms", t.at_ms);
+  field(w, "reason", t.reason);
+  w.Key("inferred");
+  w.Bool(t.inferred);
+  field(w, "event_id", t.event_id);
+  w.EndObject();
+}
+
+void event_object(Writer& w, const store::EventRecord& e) {
+  w.StartObject();
+  field(w, "seq", e.seq);
+  field(w, "id", e.id);
+  field(w, "type", e.type);
+  field(w, "app", e.app);
+  field(w, "room_id", e.room_id);
+  time_field(w, "created_at_ms", e.created_at_ms);
+  raw_json(w, "body", e.body_json);
+  w.EndObject();
+}
+
+std::string text_of(const rapidjson::StringBuffer& buffer) { return std::string(buffer.GetString(), buffer.GetSize()); }
+
+}  // namespace
+
+std::string room_name(const std::string& snapshot_json) {
+  rapidjson::Document doc;
+  doc.Parse(snapshot_json.c_str(), snapshot_json.size());
+  if (doc.HasParseError() || !doc.IsObject()) return "";
+  auto it = doc.FindMember("name");
+  if (it == doc.MemberEnd()) return "";
+  if (it->value.IsString()) return it->value.GetString();
+  if (it->value.IsInt64()) return std::to_string(it->value.GetInt64());
+  if (it->value.IsBool()) return it->value.GetBool() ? "true" : "false";
+  return "";
+}
+
+store::Result<std::vector<RoomHistory>> room_histories(store::StateStore& store, std::int64_t room_id,
+                                                       const std::optional<std::string>& app) {
+  auto rooms = app ? store.rooms(*app) : store.rooms();
+  if (!rooms) return Unexpected{std::move(rooms).error()};
+  std::vector<RoomHistory> out;
+  for (auto& r : *rooms) {
+    if (r.room_id != room_id) continue;
+    auto history = store.transitions(r.app, r.room_id);
+    if (!history) return Unexpected{std::move(history).error()};
+    out.push_back(RoomHistory{std::move(r), std::move(*history)});
+  }
+  return out;
+}
+
+std::string rooms_json(const std::vector<store::RoomRecord>& rooms) {
+  rapidjson::StringBuffer buffer;
+  Writer w(buffer);
+  w.StartArray();
+  for (const auto& r : rooms) room_object(w, r);
+  w.EndArray();
+  return text_of(buffer);
+}
+
+std::string room_histories_json(const std::vector<RoomHistory>& rooms) {
+  rapidjson::StringBuffer buffer;
+  Writer w(buffer);
+  w.StartArray();
+  for (const auto& h : rooms) {
+    w.StartObject();
+    w.Key("room");
+    room_object(w, h.room);
+    w.Key("transitions");
+    w.StartArray();
+    for (const auto& t : h.transitions) transition_object(w, t);
+    w.EndArray();
+    w.EndObject();
+  }
+  w.EndArray();
+  return text_of(buffer);
+}
+
+std::string events_json(const std::vector<store::EventRecord>& events) {
+  rapidjson::StringBuffer buffer;
+  Writer w(buffer);
+  w.StartArray();
+  for (const auto& e : events) event_object(w, e);
+  w.EndArray();
+  return text_of(buffer);
+}
+
+}  // namespace wxlived::admin

@@ -1,0 +1,84 @@
+#include "observability.hpp"
+
+#include "wxlived/log/log.hpp"
+#include "wxlived/version.hpp"
+
+namespace wxlived::daemon {
+
+namespace {
+
+std::int64_t unix_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+bool is_poll(wechat::Api api) { return api == wechat::Api::list || api == wechat::Api::replay; }
+
+}  // namespace
+
+Observability::Observability(asio::io_context& io) : heartbeat_(io), metrics_(kVersion) {}
+
+Observability::~Observability() = default;
+
+bool Observability::start(const config::Config& config, store::StateStore& store, std::string& error) {
+  std::vector<std::string> endpoints;
+  for (const auto& hook : config.webhooks) endpoints.push_back(hook.name);
+  metrics_.expect_endpoints(endpoints);
+  // The previous run's last success, until this run has its own.
+  if (auto apps = store.apps()) {
+    for (const auto& app : *apps)
+      if (app.last_success_ms && config.find_app(app.name)) health_.seed_last_success(app.name, *app.last_success_ms);
+  }
+  beat();
+  if (config.daemon.admin_listen.empty()) {
+    log::info("admin HTTP off (admin_listen = \"\")");
+    return true;
+  }
+  admin::Routes routes(config.daemon.db_path(), metrics_, health_, unix_ms);
+  auto server = admin::AdminServer::start(config.daemon.admin_listen, std::move(routes));
+  if (!server) {
+    error = server.error();
+    return false;
+  }
+  server_ = std::move(*server);
+  log::info("admin HTTP listening", {{"address", server_->address()}});
+  return true;
+}
+
+// The loop stamps the heartbeat itself: if the loop is stuck, /healthz says so.
+void Observability::beat() {
+  health_.beat();
+  heartbeat_.expires_after(std::chrono::seconds(1));
+  heartbeat_.async_wait([this](const asio::error_code& ec) {
+    if (!ec) beat();
+  });
+}
+
+void Observability::hook(RunnerHooks& hooks) {
+  hooks.call_finished = [this](const std::string& app, const wechat::CallRecord& record) {
+    metrics_.count_call(app, wechat::to_string(record.api), wechat::to_string(record.outcome));
+    if (!is_poll(record.api)) return;
+    // A spent quota is a wait, not a failure; an invalid token is retried by
+    // the client at once and judged by that retry.
+    if (record.outcome == wechat::Outcome::quota_exhausted || record.outcome == wechat::Outcome::token_invalid) return;
+    const bool ok = record.outcome == wechat::Outcome::ok || record.outcome == wechat::Outcome::no_rooms;
+    health_.poll_result(app, ok, unix_ms());
+  };
+  hooks.committed = [this](const AppRunner& runner, const std::vector<std::string>& event_types) {
+    for (const std::string& type : event_types) metrics_.count_event(runner.name(), type);
+    const engine::AppEngine& engine = runner.engine();
+    const std::int64_t now = unix_ms();
+    health_.engine_state(runner.name(), engine.health() == engine::AppHealth::auth_failed,
+                         engine.health() == engine::AppHealth::quota_exhausted || engine.ledger().exhausted(now),
+                         engine.ledger().limit());
+  };
+}
+
+void Observability::hook(delivery::DeliveryOptions& options) {
+  options.on_attempt = [this](const std::string& endpoint, std::string_view result, std::optional<double> latency_s) {
+    metrics_.count_delivery(endpoint, result);
+    if (latency_s) metrics_.observe_delivery_latency(endpoint, *latency_s);
+  };
+}
+
+}  // namespace wxlived::daemon

@@ -1,0 +1,67 @@
+// The admin server over real HTTP on a loopback port.
+#include <doctest/doctest.h>
+#include <httplib.h>
+
+#include "admin_fixture.hpp"
+#include "wxlived/admin/server.hpp"
+
+using namespace wxlived::admin;
+using namespace wxlived::admin::testing;
+
+TEST_CASE("the server answers every path and method through the routes") {
+  StoreFixture f;
+  Metrics metrics("0");
+  Health health;
+  auto server = AdminServer::start("127.0.0.1:0", Routes(f.db, metrics, health, [] { return kT0; }));
+  REQUIRE_MESSAGE(server.has_value(), (server ? std::string() : server.error()));
+  const int port = (*server)->port();
+  CHECK(port > 0);
+  CHECK((*server)->address() == "127.0.0.1:" + std::to_string(port));
+
+  httplib::Client client("127.0.0.1", port);
+  auto health_reply = client.Get("/healthz");
+  REQUIRE(health_reply);
+  CHECK(health_reply->status == 200);
+  CHECK(health_reply->get_header_value("Content-Type") == "application/json");
+  auto metrics_reply = client.Get("/metrics");
+  REQUIRE(metrics_reply);
+  CHECK(metrics_reply->get_header_value("Content-Type") == kMetricsContentType);
+  auto events = client.Get("/v1/events?room=8&since=2025-11-24T00:00:00Z");
+  REQUIRE(events);
+  CHECK(events->status == 200);
+  CHECK(events->body.find("evt_8_1") != std::string::npos);
+  CHECK(events->body.find("evt_7_1") == std::string::npos);
+  auto bad = client.Get("/v1/events?since=not%20a%20time");
+  REQUIRE(bad);
+  CHECK(bad->status == 400);
+  auto post = client.Post("/metrics", "x", "text/plain");
+  REQUIRE(post);
+  CHECK(post->status == 405);
+  CHECK(post->get_header_value("Allow") == "GET, HEAD");
+  auto missing = client.Get("/favicon.ico");
+  REQUIRE(missing);
+  CHECK(missing->status == 404);
+}
+
+TEST_CASE("an address in use is a start error that names the address") {
+  StoreFixture f;
+  Metrics metrics("0");
+  Health health;
+  auto first = AdminServer::start("127.0.0.1:0", Routes(f.db, metrics, health, [] { return kT0; }));
+  REQUIRE(first.has_value());
+  const std::string taken = (*first)->address();
+  auto second = AdminServer::start(taken, Routes(f.db, metrics, health, [] { return kT0; }));
+  REQUIRE_FALSE(second.has_value());
+  CHECK(second.error().find(taken) != std::string::npos);
+  CHECK_FALSE(AdminServer::start("no-port", Routes(f.db, metrics, health, [] { return kT0; })).has_value());
+}
+
+TEST_CASE("a server stopped right after it started shuts down") {
+  StoreFixture f;
+  Metrics metrics("0");
+  Health health;
+  for (int i = 0; i < 5; ++i) {
+    auto server = AdminServer::start("127.0.0.1:0", Routes(f.db, metrics, health, [] { return kT0; }));
+    REQUIRE(server.has_value());
+  }
+}
