@@ -62,6 +62,8 @@ inline bool eventually(const std::function<bool()>& condition, std::chrono::mill
 // What a webhook body says, parsed once.
 struct EventView {
   std::string type;
+  std::string app;    // data.app
+  std::string appid;  // data.appid
   std::optional<std::int64_t> room_id;
   std::optional<int> from;
   std::optional<int> to;
@@ -78,6 +80,8 @@ inline EventView parse_event(const std::string& body) {
   if (doc.HasMember("type") && doc["type"].IsString()) v.type = doc["type"].GetString();
   if (!doc.HasMember("data") || !doc["data"].IsObject()) return v;
   const auto& d = doc["data"];
+  if (d.HasMember("app") && d["app"].IsString()) v.app = d["app"].GetString();
+  if (d.HasMember("appid") && d["appid"].IsString()) v.appid = d["appid"].GetString();
   if (d.HasMember("room_id") && d["room_id"].IsInt64()) v.room_id = d["room_id"].GetInt64();
   if (d.HasMember("from") && d["from"].IsInt()) v.from = d["from"].GetInt();
   if (d.HasMember("to") && d["to"].IsInt()) v.to = d["to"].GetInt();
@@ -113,8 +117,10 @@ inline Answer always(int status) {
 // same port, keeping what it saw.
 class HookReceiver {
  public:
-  explicit HookReceiver(Answer answer = always(204)) : answer_(std::move(answer)) {
-    auto key = delivery::SigningKey::from_secret(kNewHookSecret);
+  // Verifies with `secret` only.
+  explicit HookReceiver(Answer answer = always(204), const std::string& secret = kNewHookSecret)
+      : answer_(std::move(answer)) {
+    auto key = delivery::SigningKey::from_secret(secret);
     REQUIRE(key.has_value());
     keys_.push_back(*key);
     start();
@@ -328,11 +334,15 @@ class Stack {
     truth_ = truth_of(scenario_);
     dir_.write("secrets/app", std::string(fakewx::testing::secret) + "\n");
     dir_.write("secrets/hook", std::string(kOldHookSecret) + "\n" + kNewHookSecret + "\n");
-    config_ = dir_.write("wxlived.toml", config_text(rules));
+    rules_ = rules;
+    config_ = dir_.write("wxlived.toml", config_text());
   }
   ~Stack() { daemon_.reset(); }  // the daemon goes before the fake and the receiver
 
-  std::string config_text(const Rules& rules) const {
+  // The config the stack starts with: one app on the fake, one webhook
+  // ("hook") on the receiver with the two rotated secrets.
+  std::string config_text() const {
+    const Rules& rules = rules_;
     return "[daemon]\nstate_dir = \"state\"\nlog_format = \"text\"\nlog_level = \"info\"\nadmin_listen = \"\"\n\n"
            "[[app]]\nname = \"shop\"\nappid = \"" +
            std::string(fakewx::testing::appid) +
@@ -356,6 +366,32 @@ class Stack {
   }
 
   bool daemon_running() { return daemon_ && !daemon_->poll_exit(); }
+
+  // For SIGHUP tests: the files the daemon reads, and a signal without waiting.
+  std::filesystem::path write_file(const std::string& relative, const std::string& content) const {
+    return dir_.write(relative, content);
+  }
+  void write_config(const std::string& text) const { dir_.write("wxlived.toml", text); }
+  const std::filesystem::path& config_path() const { return config_; }
+  void signal_daemon(int sig) {
+    REQUIRE(daemon_running());
+    REQUIRE(::kill(daemon_->pid(), sig) == 0);
+  }
+
+  // The current run's whole log.
+  std::string daemon_log() const {
+    std::ifstream in(dir_ / ("daemon-" + std::to_string(runs_) + ".log"));
+    std::stringstream text;
+    text << in.rdbuf();
+    return text.str();
+  }
+  // How often `needle` occurs in the current run's log.
+  std::size_t log_count(const std::string& needle) const {
+    const std::string log = daemon_log();
+    std::size_t n = 0;
+    for (auto at = log.find(needle); at != std::string::npos; at = log.find(needle, at + needle.size())) ++n;
+    return n;
+  }
 
   // Sends `sig` and waits for the exit; returns the exit code.
   std::optional<int> stop_daemon(int sig = SIGTERM) {
@@ -420,6 +456,7 @@ class Stack {
   Clock::time_point started_;
   scenario::Scenario scenario_;
   std::map<std::int64_t, RoomTruth> truth_;
+  Rules rules_;
   std::filesystem::path config_;
   int runs_ = 0;
   std::unique_ptr<testing::ChildProcess> daemon_;
