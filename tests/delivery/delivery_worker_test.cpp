@@ -107,7 +107,7 @@ TEST_CASE("order per room holds when every 7th request answers 503") {
   std::map<std::string, int> accepted;
   for (const Received& r : got) accepted[r.id] += r.answered == 204 ? 1 : 0;
   CHECK(accepted.size() == kRooms * kEvents);
-  for (const auto& [id, n] : accepted) CHECK_MESSAGE(n == 1, id);
+  for (const auto& entry : accepted) CHECK_MESSAGE(entry.second == 1, entry.first);
   CHECK(h.worker->stats().attempts_for("crm", "retry") > 0);
 }
 

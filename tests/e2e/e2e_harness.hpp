@@ -251,7 +251,10 @@ inline std::map<std::int64_t, std::vector<int>> told_chains(const std::vector<Hi
 inline bool everything_arrived(const std::vector<Hit>& hits, const std::map<std::int64_t, RoomTruth>& truth) {
   const auto chains = told_chains(hits);
   const auto firsts = first_arrivals(hits);
-  for (const auto& [room, t] : truth) {
+  for (const auto& entry : truth) {
+    // Plain references: clang-14 lambdas cannot capture structured bindings.
+    const std::int64_t room = entry.first;
+    const RoomTruth& t = entry.second;
     const auto it = chains.find(room);
     if (it == chains.end() || it->second.size() < t.chain.size()) return false;
     if (t.replay_segments) {
@@ -472,7 +475,9 @@ inline void check_chains_match_truth(const std::vector<Hit>& hits, const std::ma
   for (const Hit& h : first_arrivals(hits))
     if (h.event.room_id) per_room[*h.event.room_id].push_back(h);
 
-  for (const auto& [room, t] : truth) {
+  for (const auto& entry : truth) {
+    const std::int64_t room = entry.first;  // doctest macros are lambdas: no structured bindings
+    const RoomTruth& t = entry.second;
     CAPTURE(room);
     const auto& got = per_room[room];
     std::vector<int> chain;
@@ -527,9 +532,10 @@ inline void check_outbox_delivered_in_order(const std::vector<Hit>& hits, const 
     CHECK_MESSAGE(seq_of.count(h.id) == 1, "received " << h.id << " which the database does not hold");
     if (h.event.room_id) arrived_per_room[*h.event.room_id].push_back(h.id);
   }
-  for (const auto& [room, ids] : stored_per_room) {
+  for (const auto& entry : stored_per_room) {
+    const std::int64_t room = entry.first;
     CAPTURE(room);
-    CHECK(arrived_per_room[room] == ids);
+    CHECK(arrived_per_room[room] == entry.second);
   }
   for (const Hit& h : hits) {
     const auto it = first_by_id.find(h.id);
@@ -551,16 +557,18 @@ inline void check_single_created(const std::vector<Hit>& hits, const std::vector
   std::map<std::int64_t, std::set<std::string>> stored;
   for (const auto& e : events)
     if (e.type == "room.created" && e.room_id) stored[*e.room_id].insert(e.id);
-  for (const auto& [room, ids] : stored) {
+  for (const auto& entry : stored) {
+    const std::int64_t room = entry.first;
     CAPTURE(room);
-    CHECK(ids.size() == 1);
+    CHECK(entry.second.size() == 1);
   }
   std::map<std::int64_t, std::set<std::string>> received;
   for (const Hit& h : hits)
     if (h.event.type == "room.created" && h.event.room_id) received[*h.event.room_id].insert(h.id);
-  for (const auto& [room, ids] : received) {
+  for (const auto& entry : received) {
+    const std::int64_t room = entry.first;
     CAPTURE(room);
-    CHECK(ids.size() == 1);
+    CHECK(entry.second.size() == 1);
   }
 }
 
