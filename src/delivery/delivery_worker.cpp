@@ -74,6 +74,7 @@ DeliveryWorker::DeliveryWorker(asio::io_context& io, store::StateStore& store,
       curl_(std::make_unique<http::CurlMulti>(io, curl_options(options_))),
       timer_(io),
       stop_timer_(io),
+      flush_timer_(io),
       alive_(std::make_shared<bool>(true)) {
   reconfigure(webhooks);
 }
@@ -83,6 +84,7 @@ DeliveryWorker::~DeliveryWorker() {
   curl_.reset();
   timer_.cancel();
   stop_timer_.cancel();
+  flush_timer_.cancel();
 }
 
 void DeliveryWorker::reconfigure(const std::vector<config::WebhookSettings>& webhooks) {
@@ -248,9 +250,24 @@ void DeliveryWorker::on_answer(const store::DueDelivery& due, const std::string&
     if (in_flight_ == 0) finish_stop();
     return;
   }
-  // Answers of one loop turn are committed together, then followed up.
-  if (flush_posted_) return;
+  // Group commit: one fsync for the answers of every POST in flight. The
+  // last of them posts the commit; an earlier one waits at most
+  // commit_wait for the others (a slow endpoint must not hold the answers
+  // of a fast one, whose lanes stay busy until committed).
+  if (answered_.size() >= static_cast<std::size_t>(in_flight_)) {
+    schedule_flush();
+  } else if (answered_.size() == 1) {
+    flush_timer_.expires_after(options_.commit_wait);
+    flush_timer_.async_wait([this, alive = alive_](const asio::error_code& ec) {
+      if (!ec && *alive) schedule_flush();
+    });
+  }
+}
+
+void DeliveryWorker::schedule_flush() {
+  if (flush_posted_ || answered_.empty()) return;
   flush_posted_ = true;
+  flush_timer_.cancel();
   asio::post(io_, [this, alive = alive_] {
     if (!*alive) return;
     flush_posted_ = false;

@@ -80,6 +80,13 @@ CurlMulti::CurlMulti(asio::io_context& io, Options options)
   curl_multi_setopt(multi_, CURLMOPT_TIMERDATA, this);
   curl_multi_setopt(multi_, CURLMOPT_MAX_HOST_CONNECTIONS, options_.max_connections_per_host);
   curl_multi_setopt(multi_, CURLMOPT_MAX_TOTAL_CONNECTIONS, options_.max_total_connections);
+  // curl's default idle cache is 4 x the handles added at the moment a
+  // transfer ends: when a burst of answers drains the multi handle (the
+  // delivery worker frees lanes only after committing a turn's answers) the
+  // cache shrinks and good keep-alive connections are closed, to be opened
+  // again a moment later. Keep as many idle as may ever be in use.
+  if (options_.max_total_connections > 0)
+    curl_multi_setopt(multi_, CURLMOPT_MAXCONNECTS, options_.max_total_connections);
 }
 
 CurlMulti::~CurlMulti() {

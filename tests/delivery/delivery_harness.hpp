@@ -49,6 +49,7 @@ struct Received {
   std::string user_agent;
   std::string body;
   int answered = 0;  // the status the receiver sent back
+  int remote_port = 0;  // the client's side of the connection that carried it
 };
 
 // Decides the answer to the n-th request (1-based) to the receiver.
@@ -58,6 +59,9 @@ class Receiver {
  public:
   explicit Receiver(Behaviour behaviour, int port = 0) : behaviour_(std::move(behaviour)) {
     server_.new_task_queue = [] { return new httplib::ThreadPool(64); };
+    // cpp-httplib closes a connection after 5 requests by default; a
+    // receiver that keeps it lets tests see the client's own reuse.
+    server_.set_keep_alive_max_count(100000);
     server_.Post(R"(/.*)", [this](const httplib::Request& req, httplib::Response& res) {
       int n = 0;
       {
@@ -73,7 +77,7 @@ class Receiver {
       received_.push_back(Received{req.path, req.get_header_value("webhook-id"),
                                    req.get_header_value("webhook-timestamp"), req.get_header_value("webhook-signature"),
                                    req.get_header_value("content-type"), req.get_header_value("user-agent"), req.body,
-                                   res.status});
+                                   res.status, req.remote_port});
     });
     if (port == 0) {
       port_ = server_.bind_to_any_port("127.0.0.1");

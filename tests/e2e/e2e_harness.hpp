@@ -62,6 +62,8 @@ inline bool eventually(const std::function<bool()>& condition, std::chrono::mill
 // What a webhook body says, parsed once.
 struct EventView {
   std::string type;
+  std::string app;    // data.app
+  std::string appid;  // data.appid
   std::optional<std::int64_t> room_id;
   std::optional<int> from;
   std::optional<int> to;
@@ -78,6 +80,8 @@ inline EventView parse_event(const std::string& body) {
   if (doc.HasMember("type") && doc["type"].IsString()) v.type = doc["type"].GetString();
   if (!doc.HasMember("data") || !doc["data"].IsObject()) return v;
   const auto& d = doc["data"];
+  if (d.HasMember("app") && d["app"].IsString()) v.app = d["app"].GetString();
+  if (d.HasMember("appid") && d["appid"].IsString()) v.appid = d["appid"].GetString();
   if (d.HasMember("room_id") && d["room_id"].IsInt64()) v.room_id = d["room_id"].GetInt64();
   if (d.HasMember("from") && d["from"].IsInt()) v.from = d["from"].GetInt();
   if (d.HasMember("to") && d["to"].IsInt()) v.to = d["to"].GetInt();
@@ -113,8 +117,10 @@ inline Answer always(int status) {
 // same port, keeping what it saw.
 class HookReceiver {
  public:
-  explicit HookReceiver(Answer answer = always(204)) : answer_(std::move(answer)) {
-    auto key = delivery::SigningKey::from_secret(kNewHookSecret);
+  // Verifies with `secret` only.
+  explicit HookReceiver(Answer answer = always(204), const std::string& secret = kNewHookSecret)
+      : answer_(std::move(answer)) {
+    auto key = delivery::SigningKey::from_secret(secret);
     REQUIRE(key.has_value());
     keys_.push_back(*key);
     start();
@@ -245,7 +251,10 @@ inline std::map<std::int64_t, std::vector<int>> told_chains(const std::vector<Hi
 inline bool everything_arrived(const std::vector<Hit>& hits, const std::map<std::int64_t, RoomTruth>& truth) {
   const auto chains = told_chains(hits);
   const auto firsts = first_arrivals(hits);
-  for (const auto& [room, t] : truth) {
+  for (const auto& entry : truth) {
+    // Plain references: clang-14 lambdas cannot capture structured bindings.
+    const std::int64_t room = entry.first;
+    const RoomTruth& t = entry.second;
     const auto it = chains.find(room);
     if (it == chains.end() || it->second.size() < t.chain.size()) return false;
     if (t.replay_segments) {
@@ -328,11 +337,15 @@ class Stack {
     truth_ = truth_of(scenario_);
     dir_.write("secrets/app", std::string(fakewx::testing::secret) + "\n");
     dir_.write("secrets/hook", std::string(kOldHookSecret) + "\n" + kNewHookSecret + "\n");
-    config_ = dir_.write("wxlived.toml", config_text(rules));
+    rules_ = rules;
+    config_ = dir_.write("wxlived.toml", config_text());
   }
   ~Stack() { daemon_.reset(); }  // the daemon goes before the fake and the receiver
 
-  std::string config_text(const Rules& rules) const {
+  // The config the stack starts with: one app on the fake, one webhook
+  // ("hook") on the receiver with the two rotated secrets.
+  std::string config_text() const {
+    const Rules& rules = rules_;
     return "[daemon]\nstate_dir = \"state\"\nlog_format = \"text\"\nlog_level = \"info\"\nadmin_listen = \"\"\n\n"
            "[[app]]\nname = \"shop\"\nappid = \"" +
            std::string(fakewx::testing::appid) +
@@ -356,6 +369,32 @@ class Stack {
   }
 
   bool daemon_running() { return daemon_ && !daemon_->poll_exit(); }
+
+  // For SIGHUP tests: the files the daemon reads, and a signal without waiting.
+  std::filesystem::path write_file(const std::string& relative, const std::string& content) const {
+    return dir_.write(relative, content);
+  }
+  void write_config(const std::string& text) const { dir_.write("wxlived.toml", text); }
+  const std::filesystem::path& config_path() const { return config_; }
+  void signal_daemon(int sig) {
+    REQUIRE(daemon_running());
+    REQUIRE(::kill(daemon_->pid(), sig) == 0);
+  }
+
+  // The current run's whole log.
+  std::string daemon_log() const {
+    std::ifstream in(dir_ / ("daemon-" + std::to_string(runs_) + ".log"));
+    std::stringstream text;
+    text << in.rdbuf();
+    return text.str();
+  }
+  // How often `needle` occurs in the current run's log.
+  std::size_t log_count(const std::string& needle) const {
+    const std::string log = daemon_log();
+    std::size_t n = 0;
+    for (auto at = log.find(needle); at != std::string::npos; at = log.find(needle, at + needle.size())) ++n;
+    return n;
+  }
 
   // Sends `sig` and waits for the exit; returns the exit code.
   std::optional<int> stop_daemon(int sig = SIGTERM) {
@@ -420,6 +459,7 @@ class Stack {
   Clock::time_point started_;
   scenario::Scenario scenario_;
   std::map<std::int64_t, RoomTruth> truth_;
+  Rules rules_;
   std::filesystem::path config_;
   int runs_ = 0;
   std::unique_ptr<testing::ChildProcess> daemon_;
@@ -435,7 +475,9 @@ inline void check_chains_match_truth(const std::vector<Hit>& hits, const std::ma
   for (const Hit& h : first_arrivals(hits))
     if (h.event.room_id) per_room[*h.event.room_id].push_back(h);
 
-  for (const auto& [room, t] : truth) {
+  for (const auto& entry : truth) {
+    const std::int64_t room = entry.first;  // doctest macros are lambdas: no structured bindings
+    const RoomTruth& t = entry.second;
     CAPTURE(room);
     const auto& got = per_room[room];
     std::vector<int> chain;
@@ -490,9 +532,10 @@ inline void check_outbox_delivered_in_order(const std::vector<Hit>& hits, const 
     CHECK_MESSAGE(seq_of.count(h.id) == 1, "received " << h.id << " which the database does not hold");
     if (h.event.room_id) arrived_per_room[*h.event.room_id].push_back(h.id);
   }
-  for (const auto& [room, ids] : stored_per_room) {
+  for (const auto& entry : stored_per_room) {
+    const std::int64_t room = entry.first;
     CAPTURE(room);
-    CHECK(arrived_per_room[room] == ids);
+    CHECK(arrived_per_room[room] == entry.second);
   }
   for (const Hit& h : hits) {
     const auto it = first_by_id.find(h.id);
@@ -514,16 +557,18 @@ inline void check_single_created(const std::vector<Hit>& hits, const std::vector
   std::map<std::int64_t, std::set<std::string>> stored;
   for (const auto& e : events)
     if (e.type == "room.created" && e.room_id) stored[*e.room_id].insert(e.id);
-  for (const auto& [room, ids] : stored) {
+  for (const auto& entry : stored) {
+    const std::int64_t room = entry.first;
     CAPTURE(room);
-    CHECK(ids.size() == 1);
+    CHECK(entry.second.size() == 1);
   }
   std::map<std::int64_t, std::set<std::string>> received;
   for (const Hit& h : hits)
     if (h.event.type == "room.created" && h.event.room_id) received[*h.event.room_id].insert(h.id);
-  for (const auto& [room, ids] : received) {
+  for (const auto& entry : received) {
+    const std::int64_t room = entry.first;
     CAPTURE(room);
-    CHECK(ids.size() == 1);
+    CHECK(entry.second.size() == 1);
   }
 }
 

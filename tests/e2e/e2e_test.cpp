@@ -5,7 +5,10 @@
 //
 // 429 with Retry-After, 410 Gone, a receiver hanging past timeout_s and a
 // huge error body are covered against the real DeliveryWorker and store in
-// tests/delivery/delivery_worker_test.cpp; they are not repeated here.
+// tests/delivery/delivery_worker_test.cpp; 410 through the operator's tools
+// (loud log, wxlivectl enable-endpoint, redeliver --dead) in
+// endpoint_gone_test.cpp. Several apps: multi_app_test.cpp; SIGHUP:
+// reload_test.cpp.
 #include <condition_variable>
 #include <csignal>
 #include <cstdlib>

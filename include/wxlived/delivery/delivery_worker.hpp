@@ -53,6 +53,10 @@ struct DeliveryOptions {
   std::chrono::milliseconds sweep_interval{1000};
   // Rows asked of due_deliveries per pass (heads of lanes, earliest first).
   int due_batch = 4096;
+  // How long an answer may wait for the other POSTs in flight so that
+  // their states are committed with one fsync (group commit). A lane stays
+  // busy until its attempt is committed, so this bounds the added latency.
+  std::chrono::milliseconds commit_wait{2};
   // A receiver's answer body beyond this is not read (only an excerpt of it
   // is ever kept).
   std::size_t max_response_bytes = 64 * 1024;
@@ -117,6 +121,7 @@ class DeliveryWorker {
     bool disable_endpoint = false;
   };
   void flush_answers();
+  void schedule_flush();
   void disable(const Answered& answered);
   void schedule_pump();
   void pump();
@@ -134,6 +139,7 @@ class DeliveryWorker {
   std::unique_ptr<http::CurlMulti> curl_;
   asio::steady_timer timer_;
   asio::steady_timer stop_timer_;
+  asio::steady_timer flush_timer_;  // commit_wait of the oldest uncommitted answer
   std::shared_ptr<bool> alive_;
 
   std::map<std::string, Endpoint, std::less<>> endpoints_;
