@@ -29,6 +29,13 @@ std::optional<std::string> closest_key(std::string_view unknown, std::span<const
   std::optional<std::string> best;
   std::size_t best_distance = budget + 1;
   for (auto candidate : known) {
+    // The length difference is a lower bound of the edit distance: skipping
+    // candidates it already rules out changes no answer, and spares a file
+    // of long unknown keys length x length work per key and candidate (it
+    // was 90% of fuzz_config's time).
+    const std::size_t length_gap = unknown.size() > candidate.size() ? unknown.size() - candidate.size()
+                                                                     : candidate.size() - unknown.size();
+    if (length_gap >= best_distance) continue;
     const auto d = edit_distance(unknown, candidate);
     if (d < best_distance) {
       best_distance = d;

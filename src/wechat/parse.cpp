@@ -6,6 +6,8 @@
 
 #include <charconv>
 #include <cmath>
+#include <utility>
+#include <vector>
 
 namespace wxlived::wechat {
 namespace {
@@ -51,12 +53,37 @@ std::string compact_json(const Value& v) {
   return {buffer.GetString(), buffer.GetSize()};
 }
 
+// WeChat's answers nest 5 levels (body, room_info, room, goods, good).
+constexpr std::size_t kMaxNesting = 64;
+
+// Measured with a heap stack, not by recursion, like the parse itself.
+bool nests_deeper_than(const Value& root, std::size_t limit) {
+  std::vector<std::pair<const Value*, std::size_t>> pending{{&root, 1}};
+  while (!pending.empty()) {
+    const auto [value, depth] = pending.back();
+    pending.pop_back();
+    if (depth > limit) return true;
+    if (value->IsArray()) {
+      for (const Value& item : value->GetArray()) pending.emplace_back(&item, depth + 1);
+    } else if (value->IsObject()) {
+      for (auto it = value->MemberBegin(); it != value->MemberEnd(); ++it) pending.emplace_back(&it->value, depth + 1);
+    }
+  }
+  return false;
+}
+
 // Parses the body and checks errcode; on success returns the document.
+// Iterative parsing and the nesting limit: a body of a million '[' overflowed
+// the stack in the recursive parser, and goods nested 100,000 deep did in
+// compact_json's recursive writer (the daemon reads bodies of any size).
 Expected<rapidjson::Document, ApiError> checked_document(std::string_view body) {
   rapidjson::Document doc;
-  doc.Parse(body.data(), body.size());
+  const char* text = body.empty() ? "" : body.data();  // rapidjson wants a non-null pointer
+  doc.Parse<rapidjson::kParseIterativeFlag>(text, body.size());
   if (doc.HasParseError()) return Unexpected(malformed("body is not JSON"));
   if (!doc.IsObject()) return Unexpected(malformed("body is not a JSON object"));
+  if (nests_deeper_than(doc, kMaxNesting))
+    return Unexpected(malformed("body nests deeper than " + std::to_string(kMaxNesting) + " levels"));
   // Success answers of the token endpoints carry no errcode at all.
   const auto errcode = doc.HasMember("errcode") ? integer_field(doc, "errcode") : std::optional<std::int64_t>(0);
   if (!errcode) return Unexpected(malformed("errcode is not a number"));

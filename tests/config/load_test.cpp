@@ -88,6 +88,20 @@ TEST_CASE("an unknown key is reported at its line with a suggestion") {
   CHECK(e.message == "unknown key (did you mean \"min_interval_s\"?)");
 }
 
+TEST_CASE("an unknown key a letter longer or shorter than a known key gets its suggestion") {
+  ConfigFixture fx;
+  auto longer = only_error(fx, replaced(valid_fake_config(), "min_interval_s", "min_interval_ss"));
+  CHECK(longer.message == "unknown key (did you mean \"min_interval_s\"?)");
+  auto shorter = only_error(fx, replaced(valid_fake_config(), "min_interval_s", "min_interval"));
+  CHECK(shorter.message == "unknown key (did you mean \"min_interval_s\"?)");
+}
+
+TEST_CASE("a very long unknown key gets no suggestion") {
+  ConfigFixture fx;
+  auto e = only_error(fx, valid_fake_config() + std::string(5000, 'k') + " = 1\n");
+  CHECK(e.message == "unknown key");
+}
+
 TEST_CASE("an unknown key far from every known key gets no suggestion") {
   ConfigFixture fx;
   auto e = only_error(fx, valid_fake_config() + "colour = \"blue\"\n");

@@ -210,6 +210,16 @@ TEST_CASE("broken JSON is an error value with a line number") {
   CHECK(parse_error(std::string(100000, '[')).rfind("JSON syntax error", 0) == 0);
 }
 
+TEST_CASE("goods nested deeper than 32 levels are refused, not a stack overflow") {
+  const std::string deep = std::string(100'000, '[') + std::string(100'000, ']');
+  CHECK(parse_error(scenario_with_room(good_room_fields + R"(, "goods": )" + deep)) ==
+        "rooms[1] (roomid 1003): goods: nests deeper than 32 levels");
+  const std::string at_limit = std::string(32, '[') + std::string(32, ']');
+  const auto parsed = ws::parse_scenario(scenario_with_room(good_room_fields + R"(, "goods": )" + at_limit));
+  REQUIRE(parsed.has_value());
+  CHECK(parsed->rooms.at(1).goods_json == at_limit);
+}
+
 TEST_CASE("a missing file is an error value naming the path") {
   const auto loaded = ws::load_scenario_file("/nonexistent/scenario.json");
   REQUIRE_FALSE(loaded.has_value());

@@ -1,6 +1,8 @@
 // The parsers on bodies shaped like WeChat's real answers.
 #include <doctest/doctest.h>
 
+#include <string>
+
 #include "wxlived/wechat/parse.hpp"
 
 using namespace wxlived::wechat;
@@ -79,6 +81,26 @@ TEST_CASE("wrong types where structure matters are malformed") {
   CHECK(parse_room_list("").error().outcome == Outcome::malformed);
   CHECK(parse_quota(R"({"errcode":0,"quota":{"used":1}})").error().outcome == Outcome::malformed);
   CHECK(parse_token(R"({"access_token":"T"})").error().outcome == Outcome::malformed);
+}
+
+TEST_CASE("a body nested a million levels deep is malformed, not a stack overflow") {
+  const std::string open_only(1'000'000, '[');
+  CHECK(parse_room_list(open_only).error().outcome == Outcome::malformed);
+  const std::string deep_goods = R"({"errcode":0,"room_info":[{"roomid":1,"goods":)" + std::string(100'000, '[') +
+                                 std::string(100'000, ']') + "}]}";
+  auto page = parse_room_list(deep_goods);
+  REQUIRE_FALSE(page);
+  CHECK(page.error().outcome == Outcome::malformed);
+  CHECK(page.error().detail == "body nests deeper than 64 levels");
+}
+
+TEST_CASE("goods nested as deep as the limit still parse") {
+  // body, room_info, room, then 61 goods levels: 64 in all.
+  const std::string body = R"({"errcode":0,"room_info":[{"roomid":1,"goods":)" + std::string(61, '[') +
+                           std::string(61, ']') + "}]}";
+  auto page = parse_room_list(body);
+  REQUIRE(page);
+  CHECK(page->rooms.at(0).goods_json == std::string(61, '[') + std::string(61, ']'));
 }
 
 TEST_CASE("errcodes map to the outcome taxonomy with errmsg kept") {
