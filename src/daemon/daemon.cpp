@@ -140,7 +140,7 @@ void Daemon::reload() {
   auto fresh = config::load_config(config_file_);
   if (!fresh) {
     for (const auto& e : fresh.error()) log::error("reload refused", {{"problem", e.to_string()}});
-    log::error("reload refused: still running on the previous config",
+    log::error("kept the previous config after a refused reload",
                {{"problems", static_cast<std::int64_t>(fresh.error().size())}});
     notifier_.ready(status_text());
     return;

@@ -52,7 +52,7 @@ std::vector<std::string> stored_tokens(const std::filesystem::path& db) {
 
 }  // namespace
 
-TEST_CASE("no secret or token appears in logs, check-config or any wxlivectl output; the database is private") {
+TEST_CASE("no secret or token appears in logs, check-config or any wxlivectl output, and the database is private") {
   ScenarioText s;
   s.daily_quota = 100000;
   for (int i = 0; i < 3; ++i) {

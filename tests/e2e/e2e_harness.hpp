@@ -106,6 +106,9 @@ struct Hit {
   bool accepted() const { return answered >= 200 && answered < 300; }
 };
 
+// An Answer's status that cuts the connection mid-answer instead.
+inline constexpr int kCutConnection = -1;
+
 // Decides the status for the n-th request; may sleep to be slow.
 using Answer = std::function<int(int n, const Hit& hit)>;
 
@@ -187,6 +190,14 @@ class HookReceiver {
     }
     hit.answered = answer_(hit.n, hit);
     res.status = hit.answered;
+    if (hit.answered == kCutConnection) {
+      // Headers promise a body that never comes: the connection is cut in
+      // the middle of the answer, as a crashing or reset peer would.
+      res.status = 200;
+      res.set_content_provider(64, "application/json", [](std::size_t, std::size_t, httplib::DataSink&) {
+        return false;
+      });
+    }
     std::lock_guard lock(mu_);
     hits_.push_back(std::move(hit));
   }

@@ -82,23 +82,27 @@ TEST_CASE("a receiver down for a long stretch loses nothing: all arrives in per-
 }
 
 TEST_CASE("WeChat failing in bursts of every fault kind: the daemon backs off and converges, nothing spurious") {
-  // Statuses that change inside the faults (6-21 s) hold until well after
+  // Statuses that change inside the faults (6-31 s; with backoff the first
+  // answer comes at ~37 s) hold until well after
   // them, so a daemon that converges sees every one: the truth's chains
   // must arrive exactly, with nothing invented.
   ScenarioText s;
   s.daily_quota = 1'000'000;
   s.extra = "\"abnormal_timeout_s\":6";
-  s.rooms.push_back(room(61, 2, 90, -86400, "[[2,101],[12,105],[30,101],[36,103]]", R"({"delay_s":3,"segments":2})"));
-  s.rooms.push_back(room(62, 3, 90, -86400, "[[3,101],[32,103]]"));
-  s.rooms.push_back(room(63, 4, 90, -86400, "[[27,101],[38,104]]"));
+  s.rooms.push_back(room(61, 2, 90, -86400, "[[2,101],[12,105],[42,101],[50,103]]", R"({"delay_s":3,"segments":2})"));
+  s.rooms.push_back(room(62, 3, 90, -86400, "[[3,101],[44,103]]"));
+  s.rooms.push_back(room(63, 4, 90, -86400, "[[40,101],[52,104]]"));
   s.rooms.push_back(room(64, 2, 90, -86400, "[[3,101],[15,104]]"));
-  // Answer-level faults back to back, on the list only so that tokens still
-  // come (token_expired forces a new one).
-  s.faults.push_back(FaultText{6, 10, "http_500", "list"});
-  s.faults.push_back(FaultText{10, 13, "busy", "list"});
-  s.faults.push_back(FaultText{13, 16, "malformed", "list"});
-  s.faults.push_back(FaultText{16, 19, "token_expired", "list"});
-  s.faults.push_back(FaultText{19, 21, "busy", "list"});
+  // Every fault kind but 45009 (its own case below), on the list only so
+  // that tokens still come (token_expired forces a new one).
+  // First a call that never gets an answer (the client gives up after
+  // 15 s), then the answer-level kinds back to back.
+  s.faults.push_back(FaultText{6, 7, "timeout", "list"});
+  s.faults.push_back(FaultText{21, 24, "http_500", "list"});
+  s.faults.push_back(FaultText{24, 26, "busy", "list"});
+  s.faults.push_back(FaultText{26, 28, "malformed", "list"});
+  s.faults.push_back(FaultText{28, 30, "token_expired", "list"});
+  s.faults.push_back(FaultText{30, 31, "busy", "list"});
   Stack stack(s.json(), always(204));
   stack.start_daemon();
   const bool all = stack.wait_for_everything(90s);
@@ -110,10 +114,10 @@ TEST_CASE("WeChat failing in bursts of every fault kind: the daemon backs off an
   REQUIRE(all);
   // The truth's chains exactly: no missed status, no spurious event.
   check_everything(stack, hits);
-  // Backoff: 15 s of failures at a 1 s floor would be ~15 failed sweeps
-  // without it; floor, floor, 2x, 4x... makes far fewer.
+  // Backoff: without it a 1 s floor would fail about once a second from 21
+  // to 31 s; floor, floor, 2x, 4x... makes about half as many.
   const auto failed = occurrences(logs, "wechat call failed");
-  MESSAGE(failed << " failed WeChat calls logged during 15 s of faults");
+  MESSAGE(failed << " failed WeChat calls logged (a 15 s hang, then 10 s of failing answers)");
   CHECK(failed >= 3);
   CHECK(failed <= 12);
 }
@@ -152,15 +156,16 @@ TEST_CASE("45009 early in the day: one app.quota_exhausted, and no further calls
         1);
 }
 
-TEST_CASE("a receiver answering garbage, 5xx with junk bodies, or hanging past timeout_s loses nothing") {
-  // Per request n: every 9th hangs 7 s (past timeout_s = 5), every 4th is a
-  // 502 whose body is junk; the rest are 200 with a non-JSON body (a 2xx is
-  // success whatever the body says).
+TEST_CASE("a receiver answering garbage, 5xx, cutting connections or hanging past timeout_s loses nothing") {
+  // Per request n: every 9th hangs 7 s (past timeout_s = 5), every 7th has
+  // its connection cut mid-answer, every 4th is a 502; the rest are 200
+  // (a 2xx is success whatever the body says).
   Stack stack(six_rooms().json(), [](int n, const Hit&) {
     if (n % 9 == 0) {
       std::this_thread::sleep_for(7s);
       return 204;
     }
+    if (n % 7 == 0) return kCutConnection;
     return n % 4 == 0 ? 502 : 200;
   });
   stack.start_daemon();

@@ -99,7 +99,7 @@ TEST_CASE("prune works in small batches and says when more is left") {
   CHECK(count(store, "transitions") == 0);
 }
 
-TEST_CASE("rooms still listed are kept however old; rooms removed from the list before the cutoff go") {
+TEST_CASE("rooms still listed are kept however old, rooms removed from the list before the cutoff go") {
   TempDir dir;
   auto store = open_store(dir);
   Observation o;
