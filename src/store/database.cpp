@@ -98,6 +98,7 @@ Result<Database> Database::open(const std::filesystem::path& db_file, const Open
   if (auto set = db.exec(synchronous); !set) {
     return Unexpected{std::move(set).error()};
   }
+  db.synchronous_ = options.synchronous;
   if (auto set = db.exec("PRAGMA foreign_keys=ON"); !set) {
     return Unexpected{std::move(set).error()};
   }

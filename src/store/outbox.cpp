@@ -60,16 +60,33 @@ Result<std::vector<DueDelivery>> StateStore::due_deliveries(std::int64_t now_ms,
       now_ms, limit);
 }
 
+// Attempt outcomes are committed without waiting for the disk (WAL with
+// synchronous=NORMAL: the commit is in the WAL, which survives a crash of
+// the process; only a power cut can lose the last few, and the next commit
+// of an event, made with synchronous=FULL, syncs them too). What a lost
+// outcome costs is a webhook sent again with the same webhook-id, which
+// at-least-once delivery allows; events themselves are never committed
+// this way. See docs/architecture/store.md.
 Result<void> StateStore::record_delivery_attempts(const std::vector<DeliveryAttempt>& attempts) {
-  auto tx = db_.begin_immediate();
-  if (!tx) return Unexpected{std::move(tx).error()};
-  for (const DeliveryAttempt& attempt : attempts) {
-    auto done = record_delivery_attempt(attempt);
-    // A row that vanished (pruned, or a test's fixture) must not take the
-    // other attempts of the batch down with it.
-    if (!done && done.error().code != SQLITE_NOTFOUND) return done;
+  const bool relax = db_.synchronous() == Synchronous::full;
+  if (relax) {
+    if (auto set = db_.exec("PRAGMA synchronous=NORMAL"); !set) return set;
   }
-  return tx->commit();
+  auto recorded = [&]() -> Result<void> {
+    auto tx = db_.begin_immediate();
+    if (!tx) return Unexpected{std::move(tx).error()};
+    for (const DeliveryAttempt& attempt : attempts) {
+      auto done = record_delivery_attempt(attempt);
+      // A row that vanished (pruned, or a test's fixture) must not take the
+      // other attempts of the batch down with it.
+      if (!done && done.error().code != SQLITE_NOTFOUND) return done;
+    }
+    return tx->commit();
+  }();
+  if (relax) {
+    if (auto set = db_.exec("PRAGMA synchronous=FULL"); !set && recorded) return set;
+  }
+  return recorded;
 }
 
 Result<std::optional<DueDelivery>> StateStore::lane_head(std::string_view endpoint, std::string_view app,

@@ -216,3 +216,29 @@ TEST_CASE("events can be read after a sequence number and filtered by room and t
   CHECK(must(store.event_by_id("evt-3"))->room_id == 7);
   CHECK_FALSE(must(store.event_by_id("evt-9")).has_value());
 }
+
+TEST_CASE("delivery outcomes commit without an fsync while events keep synchronous=FULL") {
+  TempDir dir;
+  auto store = open_store(dir);
+  const auto synchronous = [&] {
+    auto q = must(store.database().query("PRAGMA synchronous"));
+    REQUIRE(must(q.step()));
+    return q.int64(0);  // 1 = NORMAL, 2 = FULL
+  };
+  REQUIRE(synchronous() == 2);
+  const auto seq = commit_room_event(store, "evt_1", 7, 1000, {"crm"});
+  DeliveryAttempt a;
+  a.event_seq = seq;
+  a.endpoint = "crm";
+  a.new_state = DeliveryState::delivered;
+  a.status = 204;
+  a.now_ms = 2000;
+  must(store.record_delivery_attempts({a}));
+  // The outcome is committed (a reader sees it) and the connection is back
+  // to FULL for the next event.
+  CHECK(synchronous() == 2);
+  auto reader = must(StateStore::open_readonly(db_file(dir)));
+  DeliveryFilter delivered;
+  delivered.state = DeliveryState::delivered;
+  CHECK(must(reader.deliveries(delivered)).size() == 1);
+}

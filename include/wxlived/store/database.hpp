@@ -162,6 +162,8 @@ class Database {
   std::int64_t last_insert_rowid() const;
   int changes() const;
   bool read_only() const { return read_only_; }
+  // The durability this connection was opened with (OpenOptions).
+  Synchronous synchronous() const { return synchronous_; }
   sqlite3* handle() const { return connection_.get(); }
 
   // An error for the last failure on this connection, with the given SQL.
@@ -185,6 +187,7 @@ class Database {
   // Node-based, so &CachedStatement::in_use stays valid across inserts and moves.
   std::unordered_map<std::string, CachedStatement, TransparentHash, std::equal_to<>> statements_;
   bool read_only_ = false;
+  Synchronous synchronous_ = Synchronous::full;
 };
 
 // Rolls back on destruction unless commit() succeeded. Points at its
