@@ -6,51 +6,17 @@
 
 #include <string_view>
 
+#include "wxlived/admin/json_fields.hpp"
 #include "wxlived/admin/time_text.hpp"
 
 namespace wxlived::admin {
 
 namespace {
 
-using Writer = rapidjson::PrettyWriter<rapidjson::StringBuffer>;
+using json::field;
+using json::time_field;
+using json::Writer;
 
-void field(Writer& w, const char* k, std::string_view v) {
-  w.Key(k);
-  w.String(v.data(), static_cast<rapidjson::SizeType>(v.size()));
-}
-void field(Writer& w, const char* k, const std::string& v) { field(w, k, std::string_view(v)); }
-void field(Writer& w, const char* k, std::int64_t v) {
-  w.Key(k);
-  w.Int64(v);
-}
-void field(Writer& w, const char* k, const std::optional<std::int64_t>& v) {
-  w.Key(k);
-  if (v) {
-    w.Int64(*v);
-  } else {
-    w.Null();
-  }
-}
-void field(Writer& w, const char* k, const std::optional<std::string>& v) {
-  w.Key(k);
-  if (v) {
-    w.String(v->data(), static_cast<rapidjson::SizeType>(v->size()));
-  } else {
-    w.Null();
-  }
-}
-// A time as both unix ms and RFC 3339, for scripts and for eyes.
-void time_field(Writer& w, const std::string& k, const std::optional<std::int64_t>& ms) {
-  field(w, k.c_str(), ms);
-  const std::string text_key = k.substr(0, k.size() - 3);  // "since_ms" -> "since"
-  w.Key(text_key.c_str());
-  if (ms) {
-    const std::string t = format_utc(*ms);
-    w.String(t.c_str());
-  } else {
-    w.Null();
-  }
-}
 // Stored JSON (a snapshot, an event body) embedded as JSON, or null if it
 // does not parse.
 void raw_json(Writer& w, const char* k, const std::string& text) {

@@ -11,6 +11,7 @@
 
 #include "table.hpp"
 #include "time_text.hpp"
+#include "wxlived/admin/json_fields.hpp"
 #include "wxlived/admin/views.hpp"
 #include "wxlived/store/state_store.hpp"
 
@@ -18,7 +19,9 @@ namespace wxlived::ctl {
 
 namespace {
 
-using Writer = rapidjson::PrettyWriter<rapidjson::StringBuffer>;
+using admin::json::field;
+using admin::json::time_field;
+using admin::json::Writer;
 
 int store_failure(const Context& ctx, const store::StoreError& error) {
   ctx.err << "wxlivectl: " << ctx.db.string() << ": " << error.to_string() << '\n';
@@ -59,49 +62,6 @@ void print_json(const Context& ctx, const rapidjson::StringBuffer& buffer) {
 }
 
 void key(Writer& w, const char* k) { w.Key(k); }
-void field(Writer& w, const char* k, std::string_view v) {
-  w.Key(k);
-  w.String(v.data(), static_cast<rapidjson::SizeType>(v.size()));
-}
-void field(Writer& w, const char* k, const char* v) { field(w, k, std::string_view(v)); }
-void field(Writer& w, const char* k, const std::string& v) { field(w, k, std::string_view(v)); }
-void field(Writer& w, const char* k, std::int64_t v) {
-  w.Key(k);
-  w.Int64(v);
-}
-void field(Writer& w, const char* k, const std::optional<std::int64_t>& v) {
-  w.Key(k);
-  if (v) {
-    w.Int64(*v);
-  } else {
-    w.Null();
-  }
-}
-void field(Writer& w, const char* k, const std::optional<std::string>& v) {
-  w.Key(k);
-  if (v) {
-    w.String(v->data(), static_cast<rapidjson::SizeType>(v->size()));
-  } else {
-    w.Null();
-  }
-}
-// A time as both unix ms and RFC 3339, for scripts and for eyes.
-void time_field(Writer& w, const std::string& k, const std::optional<std::int64_t>& ms) {
-  w.Key(k.c_str());
-  if (ms) {
-    w.Int64(*ms);
-  } else {
-    w.Null();
-  }
-  const std::string text_key = k.substr(0, k.size() - 3);  // "since_ms" -> "since"
-  w.Key(text_key.c_str());
-  if (ms) {
-    const std::string t = format_utc(*ms);
-    w.String(t.c_str());
-  } else {
-    w.Null();
-  }
-}
 std::string text_or(const std::optional<std::int64_t>& ms, const char* none = "-") {
   return ms ? format_utc(*ms) : none;
 }

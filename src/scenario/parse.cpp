@@ -16,6 +16,7 @@
 #include <utility>
 #include <vector>
 
+#include "wxlived/core/json_nesting.hpp"
 #include "wxlived/scenario/rfc3339.hpp"
 
 namespace wxlived::scenario {
@@ -186,27 +187,11 @@ bool read_replay(ObjectFields& room_fields, const Value* replay, std::optional<R
 // Goods pass through to the fake's answers; real ones nest 2 levels.
 constexpr std::size_t max_goods_nesting = 32;
 
-// Measured with a heap stack: Accept below recurses once per level, and
-// goods nested 100,000 deep overflowed the stack there.
-bool nests_deeper_than(const Value& root, std::size_t limit) {
-  std::vector<std::pair<const Value*, std::size_t>> pending{{&root, 1}};
-  while (!pending.empty()) {
-    const auto [value, depth] = pending.back();
-    pending.pop_back();
-    if (depth > limit) return true;
-    if (value->IsArray()) {
-      for (const Value& item : value->GetArray()) pending.emplace_back(&item, depth + 1);
-    } else if (value->IsObject()) {
-      for (auto it = value->MemberBegin(); it != value->MemberEnd(); ++it) pending.emplace_back(&it->value, depth + 1);
-    }
-  }
-  return false;
-}
 
 bool read_goods(ObjectFields& fields, const Value* goods, std::string& out) {
   if (goods == nullptr) return true;
   if (!goods->IsArray()) return fields.fail("goods", "expected an array, got " + describe(*goods));
-  if (nests_deeper_than(*goods, max_goods_nesting)) {
+  if (wxlived::json_nests_deeper_than(*goods, max_goods_nesting)) {
     return fields.fail("goods", "nests deeper than " + std::to_string(max_goods_nesting) + " levels");
   }
   rapidjson::StringBuffer buffer;

@@ -9,6 +9,8 @@
 #include <utility>
 #include <vector>
 
+#include "wxlived/core/json_nesting.hpp"
+
 namespace wxlived::wechat {
 namespace {
 
@@ -56,21 +58,6 @@ std::string compact_json(const Value& v) {
 // WeChat's answers nest 5 levels (body, room_info, room, goods, good).
 constexpr std::size_t kMaxNesting = 64;
 
-// Measured with a heap stack, not by recursion, like the parse itself.
-bool nests_deeper_than(const Value& root, std::size_t limit) {
-  std::vector<std::pair<const Value*, std::size_t>> pending{{&root, 1}};
-  while (!pending.empty()) {
-    const auto [value, depth] = pending.back();
-    pending.pop_back();
-    if (depth > limit) return true;
-    if (value->IsArray()) {
-      for (const Value& item : value->GetArray()) pending.emplace_back(&item, depth + 1);
-    } else if (value->IsObject()) {
-      for (auto it = value->MemberBegin(); it != value->MemberEnd(); ++it) pending.emplace_back(&it->value, depth + 1);
-    }
-  }
-  return false;
-}
 
 // Parses the body and checks errcode; on success returns the document.
 // Iterative parsing and the nesting limit: a body of a million '[' overflowed
@@ -82,7 +69,7 @@ Expected<rapidjson::Document, ApiError> checked_document(std::string_view body) 
   doc.Parse<rapidjson::kParseIterativeFlag>(text, body.size());
   if (doc.HasParseError()) return Unexpected(malformed("body is not JSON"));
   if (!doc.IsObject()) return Unexpected(malformed("body is not a JSON object"));
-  if (nests_deeper_than(doc, kMaxNesting))
+  if (wxlived::json_nests_deeper_than(doc, kMaxNesting))
     return Unexpected(malformed("body nests deeper than " + std::to_string(kMaxNesting) + " levels"));
   // Success answers of the token endpoints carry no errcode at all.
   const auto errcode = doc.HasMember("errcode") ? integer_field(doc, "errcode") : std::optional<std::int64_t>(0);

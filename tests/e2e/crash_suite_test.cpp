@@ -60,61 +60,6 @@ int env_int(const char* name, int fallback) {
   return v ? std::atoi(v) : fallback;
 }
 
-std::int64_t ledger_getliveinfo_calls(const Stack& stack) {
-  const auto r = stack.ctl("quota --json");
-  REQUIRE_MESSAGE(r.exit_code == 0, r.output);
-  rapidjson::Document doc;
-  doc.Parse(r.output.c_str());
-  REQUIRE_MESSAGE(doc.IsObject(), r.output);
-  for (const auto& app : doc["apps"].GetArray())
-    if (std::string(app["app"].GetString()) == "shop") return app["getliveinfo_calls"].GetInt64();
-  return 0;
-}
-
-std::int64_t fake_counted_calls(Stack& stack) {
-  const std::string token = stack.fake().token();
-  const auto a = stack.fake().post("/cgi-bin/openapi/quota/get?access_token=" + token,
-                                   R"({"cgi_path":"/wxa/business/getliveinfo"})");
-  REQUIRE_MESSAGE((a.json.IsObject() && a.json.HasMember("quota")), a.body);
-  return a.json["quota"]["used"].GetInt64();
-}
-
-// Holds one armed POST until released: a kill lands while it is in flight.
-class PostHold {
- public:
-  void arm() {
-    std::lock_guard lock(mu_);
-    armed_ = true;
-    held_ = false;
-    released_ = false;
-  }
-  void maybe_hold() {
-    std::unique_lock lock(mu_);
-    if (!armed_) return;
-    armed_ = false;
-    held_ = true;
-    cv_.notify_all();
-    cv_.wait_for(lock, 20s, [this] { return released_; });
-  }
-  bool wait_held(std::chrono::milliseconds limit) {
-    std::unique_lock lock(mu_);
-    return cv_.wait_for(lock, limit, [this] { return held_; });
-  }
-  void release() {
-    std::lock_guard lock(mu_);
-    released_ = true;
-    armed_ = false;
-    cv_.notify_all();
-  }
-
- private:
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool armed_ = false;
-  bool held_ = false;
-  bool released_ = true;
-};
-
 }  // namespace
 
 TEST_CASE("20 kill -9 across polling, commits and deliveries lose nothing and roll nothing back") {
@@ -122,9 +67,9 @@ TEST_CASE("20 kill -9 across polling, commits and deliveries lose nothing and ro
   const int kills = env_int("WXLIVED_CRASH_KILLS", 20);
   MESSAGE("crash suite seed " << seed << ", " << kills << " kills");
   std::mt19937 rng(seed);
-  PostHold hold;
-  Stack stack(heavy_scenario(rng), [&hold](int n, const Hit&) {
-    hold.maybe_hold();
+  Holder hold;
+  Stack stack(heavy_scenario(rng), [&hold](int n, const Hit& hit) {
+    hold.maybe_hold(hit.id);
     if (n % 5 == 0) std::this_thread::sleep_for(30ms);  // a busy receiver
     return n % 11 == 0 ? 503 : 204;
   });
@@ -155,8 +100,8 @@ TEST_CASE("20 kill -9 across polling, commits and deliveries lose nothing and ro
     hold.release();
   }
   const bool all = stack.wait_for_everything(180s);
-  const auto ledger = ledger_getliveinfo_calls(stack);
-  const auto counted = fake_counted_calls(stack);
+  const auto ledger = ledger_calls(stack);
+  const auto counted = fake_used(stack);
   CHECK(stack.stop_daemon(SIGTERM) == 0);
   const auto hits = stack.receiver().hits();
   const auto events = stack.stored_events_now();
@@ -177,18 +122,5 @@ TEST_CASE("20 kill -9 across polling, commits and deliveries lose nothing and ro
   // never make one uncounted (a restart must not re-spend the day).
   CHECK(ledger >= counted);
 
-  auto store = wxlived::store::StateStore::open_readonly(stack.db());
-  REQUIRE(store.has_value());
-  for (const auto& r : stored_rooms(stack.db())) {
-    CAPTURE(r.room_id);
-    const auto& truth = stack.truth().at(r.room_id);
-    CHECK(r.status == truth.final_status);
-    auto transitions = store->transitions("shop", r.room_id);
-    REQUIRE(transitions.has_value());
-    std::vector<int> chain;
-    for (const auto& t : *transitions) chain.push_back(t.to_status);
-    CHECK_MESSAGE(chain == truth.chain, "stored " << chain_text(chain) << ", truth " << chain_text(truth.chain));
-    if (last_status_seen.count(r.room_id))
-      CHECK(std::find(chain.begin(), chain.end(), last_status_seen[r.room_id]) != chain.end());
-  }
+  check_nothing_rolled_back(stack, last_status_seen);
 }

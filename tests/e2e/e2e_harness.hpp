@@ -15,6 +15,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <csignal>
 #include <cstdint>
 #include <filesystem>
@@ -475,6 +476,96 @@ class Stack {
   int runs_ = 0;
   std::unique_ptr<testing::ChildProcess> daemon_;
 };
+
+// --- helpers shared by the suites ------------------------------------------------
+
+// getliveinfo calls in the daemon's quota ledger today, as wxlivectl reports them.
+inline std::int64_t ledger_calls(const Stack& stack) {
+  const auto r = stack.ctl("quota --json");
+  REQUIRE_MESSAGE(r.exit_code == 0, r.output);
+  rapidjson::Document doc;
+  doc.Parse(r.output.c_str());
+  REQUIRE_MESSAGE(doc.IsObject(), r.output);
+  REQUIRE(doc.HasMember("apps"));
+  for (const auto& app : doc["apps"].GetArray())
+    if (std::string(app["app"].GetString()) == "shop") return app["getliveinfo_calls"].GetInt64();
+  return 0;
+}
+
+// How many getliveinfo calls the fake itself counted today.
+inline std::int64_t fake_used(Stack& stack) {
+  const std::string token = stack.fake().token();
+  REQUIRE_FALSE(token.empty());
+  const auto a = stack.fake().post("/cgi-bin/openapi/quota/get?access_token=" + token,
+                                   R"({"cgi_path":"/wxa/business/getliveinfo"})");
+  const bool has_quota = a.json.IsObject() && a.json.HasMember("quota");
+  REQUIRE_MESSAGE(has_quota, a.body);
+  return a.json["quota"]["used"].GetInt64();
+}
+
+// Holds the next request after arm() until release(), so that a test can
+// act (kill the daemon) while a POST is in flight.
+class Holder {
+ public:
+  ~Holder() { release(); }
+  void arm() {
+    std::lock_guard lock(mu_);
+    armed_ = true;
+    released_ = false;
+    held_.reset();
+  }
+  void maybe_hold(const std::string& id) {
+    std::unique_lock lock(mu_);
+    if (!armed_) return;
+    armed_ = false;
+    held_ = id;
+    cv_.notify_all();
+    cv_.wait_for(lock, 20s, [this] { return released_; });
+  }
+  std::optional<std::string> wait_held(std::chrono::milliseconds limit) {
+    std::unique_lock lock(mu_);
+    cv_.wait_for(lock, limit, [this] { return held_.has_value(); });
+    return held_;
+  }
+  void release() {
+    std::lock_guard lock(mu_);
+    released_ = true;
+    armed_ = false;  // an arm() that caught nothing must not hold a later request
+    cv_.notify_all();
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool armed_ = false;
+  bool released_ = true;
+  std::optional<std::string> held_;
+};
+
+
+// No state rolled back across kills: every room ends at the truth's final
+// status, its stored transitions form one chain (each `from` the previous
+// `to`) equal to the truth's, and every status committed before a kill
+// (`seen_before_kills`) is on that chain.
+inline void check_nothing_rolled_back(const Stack& stack, const std::map<std::int64_t, int>& seen_before_kills) {
+  auto store = store::StateStore::open_readonly(stack.db());
+  REQUIRE(store.has_value());
+  for (const auto& r : stored_rooms(stack.db())) {
+    CAPTURE(r.room_id);
+    const auto& truth = stack.truth().at(r.room_id);
+    CHECK(r.status == truth.final_status);
+    auto transitions = store->transitions("shop", r.room_id);
+    REQUIRE(transitions.has_value());
+    std::vector<int> chain;
+    for (const auto& t : *transitions) {
+      if (!chain.empty()) CHECK(t.from_status == chain.back());
+      chain.push_back(t.to_status);
+    }
+    CHECK_MESSAGE(chain == truth.chain, "stored " << chain_text(chain) << ", truth " << chain_text(truth.chain));
+    if (const auto seen = seen_before_kills.find(r.room_id); seen != seen_before_kills.end())
+      CHECK(std::find(chain.begin(), chain.end(), seen->second) != chain.end());
+  }
+}
 
 // --- the checks shared by the tests ------------------------------------------------
 

@@ -51,67 +51,6 @@ std::string quiet_scenario() {
   return s.json();
 }
 
-std::int64_t ledger_calls(const Stack& stack) {
-  const auto r = stack.ctl("quota --json");
-  REQUIRE_MESSAGE(r.exit_code == 0, r.output);
-  rapidjson::Document doc;
-  doc.Parse(r.output.c_str());
-  REQUIRE_MESSAGE(doc.IsObject(), r.output);
-  REQUIRE(doc.HasMember("apps"));
-  for (const auto& app : doc["apps"].GetArray())
-    if (std::string(app["app"].GetString()) == "shop") return app["getliveinfo_calls"].GetInt64();
-  return 0;
-}
-
-// How many getliveinfo calls the fake itself counted today.
-std::int64_t fake_used(Stack& stack) {
-  const std::string token = stack.fake().token();
-  REQUIRE_FALSE(token.empty());
-  const auto a = stack.fake().post("/cgi-bin/openapi/quota/get?access_token=" + token,
-                                   R"({"cgi_path":"/wxa/business/getliveinfo"})");
-  const bool has_quota = a.json.IsObject() && a.json.HasMember("quota");
-  REQUIRE_MESSAGE(has_quota, a.body);
-  return a.json["quota"]["used"].GetInt64();
-}
-
-// Holds the next request after arm() until release(), so that a test can
-// act (kill the daemon) while a POST is in flight.
-class Holder {
- public:
-  ~Holder() { release(); }
-  void arm() {
-    std::lock_guard lock(mu_);
-    armed_ = true;
-    released_ = false;
-    held_.reset();
-  }
-  void maybe_hold(const std::string& id) {
-    std::unique_lock lock(mu_);
-    if (!armed_) return;
-    armed_ = false;
-    held_ = id;
-    cv_.notify_all();
-    cv_.wait_for(lock, 20s, [this] { return released_; });
-  }
-  std::optional<std::string> wait_held(std::chrono::milliseconds limit) {
-    std::unique_lock lock(mu_);
-    cv_.wait_for(lock, limit, [this] { return held_.has_value(); });
-    return held_;
-  }
-  void release() {
-    std::lock_guard lock(mu_);
-    released_ = true;
-    cv_.notify_all();
-  }
-
- private:
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool armed_ = false;
-  bool released_ = true;
-  std::optional<std::string> held_;
-};
-
 }  // namespace
 
 TEST_CASE("every true transition and replay arrives signed in chains per room") {
@@ -241,26 +180,7 @@ TEST_CASE("kill -9 at several instants loses nothing and rolls nothing back") {
   check_outbox_delivered_in_order(hits, events);
   check_single_created(hits, events);
 
-  // No state rolled back: final statuses are the truth's, and the database's
-  // transitions per room form one chain with the truth's statuses.
-  auto store = wxlived::store::StateStore::open_readonly(stack.db());
-  REQUIRE(store.has_value());
-  for (const auto& r : stored_rooms(stack.db())) {
-    CAPTURE(r.room_id);
-    const auto& truth = stack.truth().at(r.room_id);
-    CHECK(r.status == truth.final_status);
-    auto transitions = store->transitions("shop", r.room_id);
-    REQUIRE(transitions.has_value());
-    std::vector<int> chain;
-    for (const auto& t : *transitions) {
-      if (!chain.empty()) CHECK(t.from_status == chain.back());
-      chain.push_back(t.to_status);
-    }
-    CHECK_MESSAGE(chain == truth.chain, "stored " << chain_text(chain) << ", truth " << chain_text(truth.chain));
-    // A status committed before a kill is on the path to the final one.
-    if (status_before_kills.count(r.room_id))
-      CHECK(std::find(chain.begin(), chain.end(), status_before_kills[r.room_id]) != chain.end());
-  }
+  check_nothing_rolled_back(stack, status_before_kills);
 }
 
 TEST_CASE("a clean restart announces no room twice and the quota ledger continues") {

@@ -46,17 +46,6 @@ std::size_t occurrences(const std::string& text, const std::string& needle) {
   return n;
 }
 
-std::int64_t ledger_calls(const Stack& stack) {
-  const auto r = stack.ctl("quota --json");
-  REQUIRE_MESSAGE(r.exit_code == 0, r.output);
-  rapidjson::Document doc;
-  doc.Parse(r.output.c_str());
-  REQUIRE_MESSAGE(doc.IsObject(), r.output);
-  for (const auto& app : doc["apps"].GetArray())
-    if (std::string(app["app"].GetString()) == "shop") return app["getliveinfo_calls"].GetInt64();
-  return 0;
-}
-
 }  // namespace
 
 TEST_CASE("a receiver down for a long stretch loses nothing: all arrives in per-room order once it is back") {

@@ -1,0 +1,29 @@
+#pragma once
+// How deep a parsed RapidJSON value nests, measured with a heap stack: the
+// recursive walks (Accept, a writer) overflow the thread's stack on inputs
+// nested ~100,000 deep, so parsers refuse anything deeper than they need
+// before handing a document to them.
+#include <rapidjson/document.h>
+
+#include <cstddef>
+#include <utility>
+#include <vector>
+
+namespace wxlived {
+
+inline bool json_nests_deeper_than(const rapidjson::Value& root, std::size_t limit) {
+  std::vector<std::pair<const rapidjson::Value*, std::size_t>> pending{{&root, 1}};
+  while (!pending.empty()) {
+    const auto [value, depth] = pending.back();
+    pending.pop_back();
+    if (depth > limit) return true;
+    if (value->IsArray()) {
+      for (const rapidjson::Value& item : value->GetArray()) pending.emplace_back(&item, depth + 1);
+    } else if (value->IsObject()) {
+      for (auto it = value->MemberBegin(); it != value->MemberEnd(); ++it) pending.emplace_back(&it->value, depth + 1);
+    }
+  }
+  return false;
+}
+
+}  // namespace wxlived
