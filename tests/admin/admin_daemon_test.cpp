@@ -17,6 +17,7 @@
 
 #include "admin_fixture.hpp"
 #include "fakewx/fakewx_process.hpp"
+#include "support/eventually.hpp"
 #include "support/child_process.hpp"
 #include "support/run_process.hpp"
 #include "support/temp_dir.hpp"
@@ -32,15 +33,7 @@ namespace {
 
 constexpr const char* kHookSecret = "whsec_c2Vjb25kLXNlY3JldC1mb3Itcm90YXRpb24=";
 
-// Polls `condition` every 100 ms until it holds or `limit` passes.
-bool eventually(const std::function<bool()>& condition, std::chrono::milliseconds limit) {
-  const auto deadline = std::chrono::steady_clock::now() + limit;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (condition()) return true;
-    std::this_thread::sleep_for(100ms);
-  }
-  return condition();
-}
+using wxlived::testing::eventually;
 
 // A webhook receiver that accepts everything (signatures are delivery's
 // tests' business).

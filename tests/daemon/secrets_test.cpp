@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "fakewx/fakewx_process.hpp"
+#include "support/eventually.hpp"
 #include "support/child_process.hpp"
 #include "support/run_process.hpp"
 #include "support/temp_dir.hpp"
@@ -27,14 +28,7 @@ namespace {
 constexpr const char* kHookOld = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 constexpr const char* kHookNew = "whsec_c2Vjb25kLXNlY3JldC1mb3Itcm90YXRpb24=";
 
-bool eventually(const std::function<bool()>& condition, std::chrono::milliseconds limit) {
-  const auto deadline = std::chrono::steady_clock::now() + limit;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (condition()) return true;
-    std::this_thread::sleep_for(100ms);
-  }
-  return condition();
-}
+using wxlived::testing::eventually;
 
 // Every access token the daemon stored (kv: "<expires_at_ms> <token>").
 std::vector<std::string> stored_tokens(const std::filesystem::path& db) {

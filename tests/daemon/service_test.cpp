@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "fakewx/fakewx_process.hpp"
+#include "support/eventually.hpp"
 #include "support/child_process.hpp"
 #include "support/notify_listener.hpp"
 #include "support/run_process.hpp"
@@ -56,14 +57,7 @@ std::string config_with(const std::string& apps) {
          "[poll]\nmin_interval_s = 1\n\n[rules]\nabnormal_timeout_s = 6\nreplay_delay_s = 3\n";
 }
 
-bool eventually(const std::function<bool()>& condition, std::chrono::milliseconds limit) {
-  const auto deadline = std::chrono::steady_clock::now() + limit;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (condition()) return true;
-    std::this_thread::sleep_for(100ms);
-  }
-  return condition();
-}
+using wxlived::testing::eventually;
 
 std::size_t rooms_of(const std::filesystem::path& db, const std::string& app) {
   auto store = wxlived::store::StateStore::open_readonly(db);

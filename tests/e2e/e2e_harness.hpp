@@ -32,6 +32,7 @@
 #include <vector>
 
 #include "fakewx/fakewx_process.hpp"
+#include "support/eventually.hpp"
 #include "support/child_process.hpp"
 #include "support/run_process.hpp"
 #include "support/temp_dir.hpp"
@@ -50,15 +51,7 @@ using Clock = std::chrono::steady_clock;
 inline constexpr const char* kOldHookSecret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 inline constexpr const char* kNewHookSecret = "whsec_c2Vjb25kLXNlY3JldC1mb3Itcm90YXRpb24=";
 
-// Polls `condition` every 100 ms until it holds or `limit` passes.
-inline bool eventually(const std::function<bool()>& condition, std::chrono::milliseconds limit) {
-  const auto deadline = Clock::now() + limit;
-  while (Clock::now() < deadline) {
-    if (condition()) return true;
-    std::this_thread::sleep_for(100ms);
-  }
-  return condition();
-}
+using wxlived::testing::eventually;
 
 // What a webhook body says, parsed once.
 struct EventView {
