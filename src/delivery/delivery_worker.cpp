@@ -75,6 +75,7 @@ DeliveryWorker::DeliveryWorker(asio::io_context& io, store::StateStore& store,
       timer_(io),
       stop_timer_(io),
       flush_timer_(io),
+      commit_retry_timer_(io),
       alive_(std::make_shared<bool>(true)) {
   reconfigure(webhooks);
 }
@@ -85,6 +86,7 @@ DeliveryWorker::~DeliveryWorker() {
   timer_.cancel();
   stop_timer_.cancel();
   flush_timer_.cancel();
+  commit_retry_timer_.cancel();
 }
 
 void DeliveryWorker::reconfigure(const std::vector<config::WebhookSettings>& webhooks) {
@@ -123,7 +125,9 @@ void DeliveryWorker::schedule_pump() {
 // index seek (see on_answer), so a busy outbox costs O(log n) per delivery,
 // not a scan.
 void DeliveryWorker::pump() {
-  if (stopping_) return;
+  // While outcomes wait to be committed, a POST would only produce another
+  // outcome that cannot be recorded; the commit retry pumps once it lands.
+  if (stopping_ || commit_failures_ > 0) return;
   const std::int64_t now_ms = now();
   if (rescan_ && in_flight_ < options_.max_in_flight) {
     auto due = store_.due_deliveries(now_ms, options_.due_batch);
@@ -250,6 +254,7 @@ void DeliveryWorker::on_answer(const store::DueDelivery& due, const std::string&
     if (in_flight_ == 0) finish_stop();
     return;
   }
+  if (commit_failures_ > 0) return;  // joins the batch the commit retry records
   // Group commit: one fsync for the answers of every POST in flight. The
   // last of them posts the commit; an earlier one waits at most
   // commit_wait for the others (a slow endpoint must not hold the answers
@@ -282,29 +287,67 @@ void DeliveryWorker::schedule_flush() {
 
 // Commits the answered attempts in one transaction; only then are their
 // lanes free again (a rescan before the commit would see them pending and
-// send them twice).
+// send them twice). A failed commit keeps the answers and their lanes busy
+// and retries with backoff; only a stop gives them up (the rows keep their
+// previous state and are sent again after the restart: at least once).
 void DeliveryWorker::flush_answers() {
   if (answered_.empty()) return;
+  std::vector<store::DeliveryAttempt> attempts;
+  attempts.reserve(answered_.size());
+  for (const Answered& a : answered_) attempts.push_back(a.attempt);
+  if (auto recorded = store_.record_delivery_attempts(attempts); !recorded) {
+    commit_failed(recorded.error());
+    if (!stopping_) return;
+    release_lanes(false);
+    return;
+  }
+  if (commit_failures_ > 0) {
+    log::info("recording delivery attempts works again",
+              {{"attempts", static_cast<std::int64_t>(attempts.size())}, {"failed_commits", commit_failures_}});
+    commit_failures_ = 0;
+    commit_retry_timer_.cancel();
+  }
+  release_lanes(true);
+}
+
+// The answered lanes are free again; `follow` (their outcomes are on disk)
+// queues each lane's next delivery.
+void DeliveryWorker::release_lanes(bool follow) {
   std::vector<Answered> batch = std::move(answered_);
   answered_.clear();
-  std::vector<store::DeliveryAttempt> attempts;
-  attempts.reserve(batch.size());
-  for (const Answered& a : batch) attempts.push_back(a.attempt);
-  if (auto recorded = store_.record_delivery_attempts(attempts); !recorded) {
-    // The rows keep their previous state and are sent again: at least once.
-    log::error("recording delivery attempts failed",
-               {{"attempts", static_cast<std::int64_t>(batch.size())}, {"error", recorded.error().to_string()}});
-  }
   for (const Answered& a : batch) {
     lanes_in_flight_.erase(a.lane);
     --endpoint_in_flight_[a.attempt.endpoint];
     --in_flight_;
+    if (!follow) continue;
     if (a.disable_endpoint) {
       disable(a);
     } else if (a.attempt.new_state != DeliveryState::failed && !stopping_) {
       follow_lane(a.delivery, a.attempt.now_ms);
     }
   }
+}
+
+// One line at the first failure and at each doubling of the count after it,
+// so that a full disk is not filled further by the worker's own complaints.
+void DeliveryWorker::commit_failed(const store::StoreError& error) {
+  ++commit_failures_;
+  const std::chrono::milliseconds delay =
+      std::min(options_.commit_retry_max,
+               std::chrono::milliseconds(options_.commit_retry_min.count() << std::min(commit_failures_ - 1, 20)));
+  if ((commit_failures_ & (commit_failures_ - 1)) == 0) {
+    log::error(stopping_ ? "recording delivery attempts failed at stop; they are sent again after the restart"
+                         : "recording delivery attempts failed; no new POSTs until it works, retrying",
+               {{"attempts", static_cast<std::int64_t>(answered_.size())},
+                {"failed_commits", commit_failures_},
+                {"retry_in_ms", static_cast<std::int64_t>(delay.count())},
+                {"error", error.to_string()}});
+  }
+  if (stopping_) return;
+  commit_retry_timer_.expires_after(delay);
+  commit_retry_timer_.async_wait([this, alive = alive_](const asio::error_code& ec) {
+    if (!ec && *alive) schedule_flush();
+  });
 }
 
 void DeliveryWorker::disable(const Answered& a) {
@@ -324,6 +367,8 @@ void DeliveryWorker::stop(std::chrono::steady_clock::time_point deadline, std::f
   stopping_ = true;
   on_stopped_ = std::move(on_stopped);
   timer_.cancel();
+  commit_retry_timer_.cancel();
+  flush_answers();  // answers waiting for a group commit or a commit retry: now or never
   if (in_flight_ == 0) {
     finish_stop();
     return;
@@ -342,6 +387,7 @@ void DeliveryWorker::finish_stop() {
   flush_answers();
   stopped_ = true;
   stop_timer_.cancel();
+  commit_retry_timer_.cancel();
   if (in_flight_ > 0) {
     curl_.reset();  // abandons the transfers: their handlers never run
     lanes_in_flight_.clear();

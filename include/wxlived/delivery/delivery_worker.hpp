@@ -57,6 +57,12 @@ struct DeliveryOptions {
   // their states are committed with one fsync (group commit). A lane stays
   // busy until its attempt is committed, so this bounds the added latency.
   std::chrono::milliseconds commit_wait{2};
+  // When the outcomes cannot be committed (a full disk, SQLITE_BUSY, an I/O
+  // error), the commit is retried after this much, doubling up to
+  // commit_retry_max. Meanwhile the answered lanes stay busy and nothing new
+  // is POSTed: an outcome that is not on disk must never lead to a resend.
+  std::chrono::milliseconds commit_retry_min{100};
+  std::chrono::milliseconds commit_retry_max{30000};
   // A receiver's answer body beyond this is not read (only an excerpt of it
   // is ever kept).
   std::size_t max_response_bytes = 64 * 1024;
@@ -121,6 +127,8 @@ class DeliveryWorker {
     bool disable_endpoint = false;
   };
   void flush_answers();
+  void release_lanes(bool follow);
+  void commit_failed(const store::StoreError& error);
   void schedule_flush();
   void disable(const Answered& answered);
   void schedule_pump();
@@ -140,6 +148,8 @@ class DeliveryWorker {
   asio::steady_timer timer_;
   asio::steady_timer stop_timer_;
   asio::steady_timer flush_timer_;  // commit_wait of the oldest uncommitted answer
+  asio::steady_timer commit_retry_timer_;
+  int commit_failures_ = 0;  // consecutive failed commits of answered_; > 0 = nothing new starts
   std::shared_ptr<bool> alive_;
 
   std::map<std::string, Endpoint, std::less<>> endpoints_;
