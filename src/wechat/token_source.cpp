@@ -1,5 +1,6 @@
 #include "token_source.hpp"
 
+#include <algorithm>
 #include <asio/post.hpp>
 
 #include "request_body.hpp"
@@ -21,17 +22,38 @@ TokenSource::TokenSource(asio::io_context& io, http::CurlMulti& http, const conf
       alive_(std::make_shared<bool>(true)) {
   if (persistence_.load) {
     if (auto saved = persistence_.load(app_.name)) {
-      cached_ = std::move(*saved);
-      log::process_redactor().add_secret(cached_.access_token);
+      // Its lifetime is not stored: what is left of it is the safe guess.
+      const std::int64_t left_ms = saved->expires_at_ms - clock_();
+      if (left_ms > 0) hold(std::move(*saved), left_ms);
     }
   }
 }
 
-TokenSource::~TokenSource() { *alive_ = false; }
+TokenSource::~TokenSource() {
+  *alive_ = false;
+  drop();
+}
 
 bool TokenSource::usable(std::int64_t now_ms) const {
-  const auto margin_ms = std::chrono::duration_cast<std::chrono::milliseconds>(options_.token_margin).count();
-  return !cached_.access_token.empty() && now_ms + margin_ms < cached_.expires_at_ms;
+  return !cached_.access_token.empty() && now_ms < renew_at_ms_;
+}
+
+// Renewed `token_margin` before expiry, or at half its lifetime when that is
+// sooner: a margin as long as the lifetime would make a token unusable from
+// the moment it arrives (and every call would fetch another).
+void TokenSource::hold(CachedToken token, std::int64_t lifetime_ms) {
+  drop();
+  const std::int64_t margin_ms = std::chrono::duration_cast<std::chrono::milliseconds>(options_.token_margin).count();
+  cached_ = std::move(token);
+  renew_at_ms_ = cached_.expires_at_ms - std::min(margin_ms, lifetime_ms / 2);
+  // The redactor counts holders: another runner of the same app may hold it too.
+  log::process_redactor().add_runtime_secret(cached_.access_token);
+}
+
+void TokenSource::drop() {
+  if (!cached_.access_token.empty()) log::process_redactor().remove_runtime_secret(cached_.access_token);
+  cached_ = {};
+  renew_at_ms_ = 0;
 }
 
 void TokenSource::get(Waiter waiter) {
@@ -45,7 +67,7 @@ void TokenSource::get(Waiter waiter) {
 
 void TokenSource::invalidate(const std::string& token) {
   if (cached_.access_token != token) return;  // already replaced by a refresh
-  cached_ = {};
+  drop();
   force_next_ = true;
 }
 
@@ -118,9 +140,8 @@ void TokenSource::settle(Expected<TokenGrant, ApiError> grant) {
     for (auto& w : waiters) w(Unexpected(e));
     return;
   }
-  if (!cached_.access_token.empty()) log::process_redactor().remove_secret(cached_.access_token);
-  log::process_redactor().add_secret(grant->access_token);
-  cached_ = {grant->access_token, clock_() + grant->expires_in * 1000};
+  const std::int64_t lifetime_ms = grant->expires_in * 1000;
+  hold({grant->access_token, clock_() + lifetime_ms}, lifetime_ms);
   force_next_ = false;
   if (persistence_.save) persistence_.save(app_.name, cached_);
   log::info("access token renewed", {{"app", app_.name},

@@ -26,6 +26,8 @@ class TokenSource {
 
  private:
   bool usable(std::int64_t now_ms) const;
+  void hold(CachedToken token, std::int64_t lifetime_ms);
+  void drop();
   void refresh();
   void request_grant(std::function<void(Expected<TokenGrant, ApiError>)> done);
   void fetch_from_wechat(std::function<void(Expected<TokenGrant, ApiError>)> done);
@@ -39,6 +41,7 @@ class TokenSource {
   CallObserver observer_;
   ClientOptions options_;
   CachedToken cached_;
+  std::int64_t renew_at_ms_ = 0;  // cached_ is used until then
   bool refreshing_ = false;
   bool force_next_ = false;  // stable_token must be forced past a rejected token
   std::vector<Waiter> waiters_;

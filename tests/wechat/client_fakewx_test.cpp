@@ -2,10 +2,12 @@
 #include <doctest/doctest.h>
 
 #include <asio/io_context.hpp>
+#include <fstream>
 #include <set>
 #include <sstream>
 
 #include "fakewx/fakewx_process.hpp"
+#include "support/temp_dir.hpp"
 #include "wxlived/log/log.hpp"
 #include "wxlived/wechat/client.hpp"
 
@@ -28,13 +30,15 @@ std::int64_t unix_ms() {
 // One client, its loop, and every call it reported.
 struct ClientRig {
   explicit ClientRig(const RunningFakewx& fake, wxlived::config::TokenMode mode = wxlived::config::TokenMode::stable,
-                     std::string secret = wxlived::fakewx::testing::secret, TokenPersistence persistence = {})
+                     std::string secret = wxlived::fakewx::testing::secret, TokenPersistence persistence = {},
+                     std::string token_command = "")
       : multi(io, {.user_agent = "wxlived-test", .max_connections_per_host = 64}) {
     wxlived::config::AppSettings app;
     app.name = "shop";
     app.appid = wxlived::fakewx::testing::appid;
     app.secret = wxlived::config::SecretValue(std::move(secret), "test");
     app.token_mode = mode;
+    app.token_command = std::move(token_command);
     app.api_base = "http://127.0.0.1:" + std::to_string(fake.port());
     ClientOptions options;
     options.total_timeout = 1500ms;
@@ -231,4 +235,25 @@ TEST_CASE("a persisted token is used without a token call and a new one is persi
   ClientRig rig(fake, wxlived::config::TokenMode::stable, wxlived::fakewx::testing::secret, restored);
   REQUIRE(rig.list(0, 10));
   CHECK(rig.count(Api::token) == 0);
+}
+
+TEST_CASE("a command's bare token is reused: 20 list calls within a minute run the command once") {
+  RunningFakewx fake(wxlived::fakewx::testing::many_rooms(3).json());
+  wxlived::testing::TempDir dir;
+  const auto runs = dir / "runs";
+  // Fetches a token from the fake and prints it bare, as a site's own token
+  // service might: a bare token lives kBareTokenLifetime (300 s), no longer
+  // than the renewal margin.
+  const std::string command = "echo run >> '" + runs.string() + "'; curl -sf 'http://127.0.0.1:" +
+                              std::to_string(fake.port()) + "/cgi-bin/token?grant_type=client_credential&appid=" +
+                              wxlived::fakewx::testing::appid + "&secret=" + wxlived::fakewx::testing::secret +
+                              "' | sed -E 's/.*\"access_token\":\"([^\"]+)\".*/\\1/'";
+  ClientRig rig(fake, wxlived::config::TokenMode::command, wxlived::fakewx::testing::secret, {}, command);
+  for (int i = 0; i < 20; ++i) REQUIRE(rig.list(0, 100));
+  CHECK(rig.count(Api::token) == 1);
+  CHECK(rig.count(Api::list) == 20);
+  std::ifstream in(runs);
+  int lines = 0;
+  for (std::string line; std::getline(in, line);) ++lines;
+  CHECK(lines == 1);
 }

@@ -48,7 +48,8 @@ struct TokenPersistence {
 struct ClientOptions {
   std::chrono::milliseconds connect_timeout{5000};
   std::chrono::milliseconds total_timeout{15000};
-  // A token is renewed this long before WeChat says it expires.
+  // A token is renewed this long before WeChat says it expires, or at half
+  // its lifetime when that is shorter (a command's bare token lives 300 s).
   std::chrono::seconds token_margin{300};
 };
 
