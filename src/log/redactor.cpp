@@ -100,18 +100,44 @@ void Redactor::set_secrets(std::vector<std::string> secrets) {
   rebuild_needles();
 }
 
-void Redactor::clear() { set_secrets({}); }
+bool Redactor::add_runtime_secret(const std::string& secret) {
+  if (secret.size() < min_secret_length) return false;
+  std::unique_lock lock(mutex_);
+  if (++runtime_[secret] == 1) rebuild_needles();
+  return true;
+}
+
+void Redactor::remove_runtime_secret(const std::string& secret) {
+  std::unique_lock lock(mutex_);
+  const auto it = runtime_.find(secret);
+  if (it == runtime_.end() || --it->second > 0) return;
+  runtime_.erase(it);
+  rebuild_needles();
+}
+
+void Redactor::clear() {
+  std::unique_lock lock(mutex_);
+  secrets_.clear();
+  runtime_.clear();
+  rebuild_needles();
+}
 
 std::size_t Redactor::secret_count() const {
   std::shared_lock lock(mutex_);
-  return secrets_.size();
+  std::size_t n = secrets_.size();
+  for (const auto& [value, holders] : runtime_) n += std::find(secrets_.begin(), secrets_.end(), value) == secrets_.end();
+  return n;
 }
 
 void Redactor::rebuild_needles() {
+  std::vector<std::string> all = secrets_;
+  for (const auto& [value, holders] : runtime_) all.push_back(value);
+  std::sort(all.begin(), all.end());
+  all.erase(std::unique(all.begin(), all.end()), all.end());
   needles_.clear();
-  for (const auto& secret : secrets_) {
-    needles_.push_back(secret);
+  for (auto& secret : all) {
     if (auto encoded = percent_encoded(secret); encoded != secret) needles_.push_back(std::move(encoded));
+    needles_.push_back(std::move(secret));
   }
   std::sort(needles_.begin(), needles_.end(),
             [](const std::string& a, const std::string& b) { return a.size() > b.size(); });

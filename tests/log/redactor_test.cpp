@@ -110,3 +110,37 @@ TEST_CASE("the process redactor backs the free redact function") {
   CHECK(redact("has process-wide-secret inside") == "has *** inside");
   process_redactor().remove_secret("process-wide-secret");
 }
+
+TEST_CASE("a reload's set_secrets keeps the access tokens held at runtime masked") {
+  Redactor r;
+  REQUIRE(r.add_runtime_secret("ACCESS-TOKEN-1"));
+  r.set_secrets({"app-secret-1"});
+  CHECK(r.redact("ACCESS-TOKEN-1 app-secret-1") == "*** ***");
+  r.set_secrets({});
+  CHECK(r.redact("ACCESS-TOKEN-1 app-secret-1") == "*** app-secret-1");
+  CHECK(r.secret_count() == 1);
+}
+
+TEST_CASE("a runtime token stays masked until its last holder drops it") {
+  Redactor r;
+  r.add_runtime_secret("shared-token");
+  r.add_runtime_secret("shared-token");
+  r.remove_runtime_secret("shared-token");
+  CHECK(r.redact("shared-token") == "***");
+  r.remove_runtime_secret("shared-token");
+  CHECK(r.redact("shared-token") == "shared-token");
+  r.remove_runtime_secret("shared-token");  // one too many: harmless
+  CHECK(r.secret_count() == 0);
+}
+
+TEST_CASE("a value both configured and held at runtime stays masked when either part drops it") {
+  Redactor r;
+  r.set_secrets({"same-value"});
+  r.add_runtime_secret("same-value");
+  CHECK(r.secret_count() == 1);
+  r.remove_runtime_secret("same-value");
+  CHECK(r.redact("same-value") == "***");
+  r.add_runtime_secret("same-value");
+  r.set_secrets({});
+  CHECK(r.redact("same-value") == "***");
+}

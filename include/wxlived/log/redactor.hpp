@@ -1,11 +1,16 @@
 #pragma once
 // Keeps secrets out of log lines, error messages and CLI output.
 //
-// Two layers: a registry of known secret values (app secrets, webhook
-// secrets, the access tokens currently held), each replaced by "***" wherever
-// it appears; and a pattern layer that masks access_token values in URLs and
-// JSON bodies even when the token is not (or no longer) registered.
+// Two layers: a registry of known secret values, each replaced by "***"
+// wherever it appears; and a pattern layer that masks access_token values in
+// URLs and JSON bodies even when the token is not (or no longer) registered.
+//
+// The registry has two parts that never overwrite each other: the configured
+// secrets (app and webhook secrets; replaced whole by a reload) and the
+// runtime secrets (the access tokens held right now; counted per holder, so
+// two holders of one token do not unmask it for each other).
 #include <cstddef>
+#include <map>
 #include <shared_mutex>
 #include <string>
 #include <string_view>
@@ -20,13 +25,19 @@ class Redactor {
   // Shorter values are ignored: masking "ab" would mask half of every line.
   static constexpr std::size_t min_secret_length = 4;
 
-  // Returns false (and registers nothing) when the secret is too short.
+  // Configured secrets. add_secret returns false (and registers nothing)
+  // when the secret is too short.
   bool add_secret(std::string secret);
   void remove_secret(std::string_view secret);
-  // Replaces the whole registry, e.g. after a config reload.
+  // Replaces the configured secrets (a config reload); runtime ones stay.
   void set_secrets(std::vector<std::string> secrets);
-  void clear();
-  std::size_t secret_count() const;
+
+  // Runtime secrets: masked from the first add until as many removes.
+  bool add_runtime_secret(const std::string& secret);
+  void remove_runtime_secret(const std::string& secret);
+
+  void clear();  // both parts
+  std::size_t secret_count() const;  // distinct values masked
 
   std::string redact(std::string_view text) const;
 
@@ -34,7 +45,8 @@ class Redactor {
   void rebuild_needles();  // caller holds the unique lock
 
   mutable std::shared_mutex mutex_;
-  std::vector<std::string> secrets_;
+  std::vector<std::string> secrets_;          // configured
+  std::map<std::string, int, std::less<>> runtime_;  // value -> holders
   // Secrets plus their percent-encoded forms (a secret inside a URL), longest
   // first so a secret that contains another is masked whole.
   std::vector<std::string> needles_;
