@@ -1,6 +1,7 @@
 #include "wxlived/engine/app_engine.hpp"
 
 #include <algorithm>
+#include <limits>
 #include <utility>
 
 #include "wxlived/engine/pacing.hpp"
@@ -99,8 +100,8 @@ Plan AppEngine::plan(Millis now) {
     return plan;
   }
 
-  if (!ledger_.limit_known() && !quota_asked_) {
-    quota_asked_ = true;
+  if (!ledger_.limit_known() && now >= quota_ask_at_) {
+    quota_ask_at_ = std::numeric_limits<Millis>::max();  // set again by the answer
     return issue(now, Call{Call::Kind::quota, 0, 0, 0, 0}, std::move(plan.effects));
   }
   if (sweep_ && sweep_->next_start < sweep_->end) {
@@ -134,6 +135,7 @@ Plan AppEngine::plan(Millis now) {
     return issue(now, Call{Call::Kind::replay, 0, settings_.page_size, *room_id, 0}, std::move(plan.effects));
   }
   Millis wake = std::min(sweep_at, hint);
+  if (!ledger_.limit_known()) wake = std::min(wake, quota_ask_at_);
   const Millis replay_at = next_replay_time();
   if (replay_at > now) wake = std::min(wake, replay_at);
   plan.wake_at = std::max(wake, now + kSecond);
@@ -367,7 +369,7 @@ void AppEngine::infer_due_rules(Millis now, Effects& out) {
       continue;
     }
     ++stats_.inferred;
-    upsert(room, now, out);
+    upsert(room, out);
   }
 }
 
@@ -429,7 +431,7 @@ void AppEngine::finish_sweep(Millis now, Effects& out) {
     room.removed_at = now;
     room.memory.replay.active = false;
     emit(out, "room.removed", id, removed_event_body(identity_, room.memory.info, room.status, now), now);
-    upsert(room, now, out);
+    upsert(room, out);
   }
 }
 
@@ -455,7 +457,7 @@ void AppEngine::observe_room(Millis now, const wechat::RoomInfo& info, Effects& 
       start_replay_track(room, now);
     }
     rooms_[info.roomid] = std::move(room);
-    upsert(rooms_[info.roomid], now, out);
+    upsert(rooms_[info.roomid], out);
     return;
   }
 
@@ -490,7 +492,7 @@ void AppEngine::observe_room(Millis now, const wechat::RoomInfo& info, Effects& 
     emit(out, "room.updated", info.roomid, updated_event_body(identity_, previous, room.memory.info, fields, now),
          now);
   }
-  upsert(room, now, out);
+  upsert(room, out);
 }
 
 void AppEngine::change_status(Millis now, Room& room, int to, Millis at, const std::string& reason, bool inferred,
@@ -564,7 +566,7 @@ Effects AppEngine::on_replay(Millis now, const Call& call, const wechat::ReplayP
     t.next_check = std::min(now + t.backoff, t.give_up_at);
     t.backoff = std::min(t.backoff * 2, kMaxReplayBackoff);
   }
-  upsert(room, now, out);
+  upsert(room, out);
   return out;
 }
 
@@ -572,6 +574,9 @@ Effects AppEngine::on_quota(Millis now, const Call& call, const wechat::QuotaInf
   Effects out;
   if (!take_inflight(call)) return out;
   ledger_.set_limit(quota.daily_limit);
+  quota_api_failures_ = 0;
+  // An answer without a usable limit (0) is asked again later, like a failure.
+  if (!ledger_.limit_known()) quota_ask_at_ = std::min(now + settings_.quota_api_retry, next_beijing_midnight(now));
   // WeChat's own count may be ahead of ours (another caller, a lost ledger).
   ledger_.restore(now, quota.used);
   return out;
@@ -592,8 +597,15 @@ Effects AppEngine::on_failure(Millis now, const Call& call, const wechat::ApiErr
   if (call.kind == Call::Kind::list) sweep_.reset();
   if (call.kind == Call::Kind::replay) replay_fetch_.reset();
   if (call.kind == Call::Kind::quota) {
+    // One failure must not pin the fallback for the life of the process:
+    // ask again with backoff, and at the latest when the next day begins.
+    ++quota_api_failures_;
+    Millis wait = settings_.quota_api_retry;
+    for (int i = 1; i < quota_api_failures_ && wait < settings_.max_quota_api_retry; ++i) wait *= 2;
+    quota_ask_at_ = std::min(now + std::min(wait, settings_.max_quota_api_retry), next_beijing_midnight(now));
     out.warnings.push_back("quota API failed (" + describe(error) + "): using daily_quota " +
-                           std::to_string(ledger_.limit()));
+                           std::to_string(ledger_.limit()) + " until it answers, asking again in " +
+                           std::to_string((quota_ask_at_ - now) / kSecond) + " s");
     return out;
   }
   switch (error.outcome) {
@@ -646,7 +658,7 @@ Effects AppEngine::on_failure(Millis now, const Call& call, const wechat::ApiErr
       ReplayTrack& t = it->second.memory.replay;
       t.next_check = std::max(t.next_check, now + std::max(backoff, t.backoff));
       if (error.outcome == wechat::Outcome::unknown_errcode && now >= t.give_up_at) t.active = false;
-      upsert(it->second, now, out);
+      upsert(it->second, out);
     }
   }
   out.warnings.push_back(std::string(to_string(call.kind)) + " call failed: " + describe(error) + ", retry in " +
@@ -670,10 +682,10 @@ void AppEngine::note_success(Millis now, Effects& out) {
   }
 }
 
-void AppEngine::upsert(const Room& room, Millis now, Effects& out) {
+void AppEngine::upsert(const Room& room, Effects& out) {
   // One row per room per Effects: a later upsert of the same room replaces the earlier.
   RoomUpsert row{room.memory.info.roomid, room.status, room.status_since, snapshot_to_json(room.memory),
-                 std::max(now, room.last_seen), room.removed_at};
+                 room.last_seen, room.removed_at};
   for (RoomUpsert& existing : out.rooms) {
     if (existing.room_id == row.room_id) {
       existing = std::move(row);

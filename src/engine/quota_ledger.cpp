@@ -7,13 +7,11 @@ namespace wxlived::engine {
 QuotaLedger::QuotaLedger(std::optional<std::int64_t> daily_limit, std::int64_t fallback_limit)
     : limit_(daily_limit), fallback_(fallback_limit) {}
 
-void QuotaLedger::roll(Millis now) const noexcept {
-  const std::int64_t today = beijing_day(now);
-  if (today != day_) {
-    day_ = today;
-    used_ = 0;
-    exhausted_ = false;
-  }
+void QuotaLedger::roll(Millis now) noexcept {
+  if (!is_later_day(now)) return;
+  day_ = beijing_day(now);
+  used_ = 0;
+  exhausted_ = false;
 }
 
 void QuotaLedger::restore(Millis now, std::int64_t used_today, std::optional<Millis> exhausted_at) {
@@ -26,13 +24,10 @@ void QuotaLedger::set_limit(std::int64_t daily_limit) noexcept {
   if (daily_limit > 0) limit_ = daily_limit;
 }
 
-std::int64_t QuotaLedger::used(Millis now) const noexcept {
-  roll(now);
-  return used_;
-}
+std::int64_t QuotaLedger::used(Millis now) const noexcept { return is_later_day(now) ? 0 : used_; }
 
 std::int64_t QuotaLedger::remaining(Millis now) const noexcept {
-  roll(now);
+  if (is_later_day(now)) return limit();
   if (exhausted_) return 0;
   return std::max<std::int64_t>(0, limit() - used_);
 }

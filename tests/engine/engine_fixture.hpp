@@ -82,6 +82,9 @@ struct Driver {
   std::function<std::optional<ApiError>(const Call&, Millis)> fault = [](const Call&, Millis) {
     return std::optional<ApiError>{};
   };
+  std::function<wxlived::wechat::QuotaInfo(Millis)> quota_at = [](Millis) {
+    return wxlived::wechat::QuotaInfo{500, 0, 500};
+  };
   Effects all;
   std::vector<std::pair<Millis, Call>> calls;
   Millis now = kT0;
@@ -105,7 +108,7 @@ struct Driver {
     switch (call.kind) {
       case Call::Kind::list: all.append(engine.on_list_page(now, call, page_of(rooms_at(now), call.start, call.limit))); break;
       case Call::Kind::replay: all.append(engine.on_replay(now, call, replay_at(call.room_id, now))); break;
-      case Call::Kind::quota: all.append(engine.on_quota(now, call, {500, 0, 500})); break;
+      case Call::Kind::quota: all.append(engine.on_quota(now, call, quota_at(now))); break;
     }
   }
 

@@ -90,3 +90,58 @@ TEST_CASE("every call is counted in the quota delta of its Beijing day") {
   engine.on_failure(kMidnight + kDay, *plan.call, ApiError{Outcome::busy, -1, 0, ""});
   CHECK(engine.ledger().used(kMidnight + kDay - kSecond) == 1);
 }
+
+TEST_CASE("a clock stepped back across 00:00 Beijing keeps the later day's spent count") {
+  QuotaLedger ledger(3);
+  const Millis after = kMidnight + kDay + kMinute;  // 00:01 +08:00
+  for (int i = 0; i < 3; ++i) ledger.spend(after);
+  CHECK(ledger.exhausted(after - 2 * kMinute));  // 23:59 the day before: stepped back
+  ledger.spend(after - 2 * kMinute);
+  CHECK(ledger.exhausted(after + kMinute));  // forward again: the day is still spent
+  CHECK(ledger.used(after + kMinute) == 4);
+  CHECK(ledger.remaining(kMidnight + 2 * kDay) == 3);  // the next real day
+}
+
+namespace {
+
+std::vector<Millis> quota_calls(const Driver& d) {
+  std::vector<Millis> out;
+  for (const auto& [t, c] : d.calls)
+    if (c.kind == Call::Kind::quota) out.push_back(t);
+  return out;
+}
+
+ApiError busy() { return ApiError{Outcome::busy, -1, 0, ""}; }
+
+}  // namespace
+
+TEST_CASE("auto quota: a failed quota API call is asked again with backoff until it answers") {
+  EngineSettings s = settings();
+  s.daily_quota = std::nullopt;
+  Driver d(s);
+  d.rooms_at = [](Millis) { return std::vector<RoomInfo>{room(7, kLive, kT0, kT0 + 20 * kHour)}; };
+  d.fault = [](const Call& c, Millis t) {
+    return c.kind == Call::Kind::quota && t < kT0 + 20 * kMinute ? std::optional<ApiError>(busy()) : std::nullopt;
+  };
+  d.quota_at = [](Millis) { return wxlived::wechat::QuotaInfo{100000, 0, 100000}; };
+  d.run_until(kT0 + 2 * kHour);
+  // 5, 10, 20 minutes apart; the fourth answers and its limit is adopted.
+  const std::vector<Millis> expected{kT0, kT0 + 5 * kMinute, kT0 + 15 * kMinute, kT0 + 35 * kMinute};
+  CHECK(quota_calls(d) == expected);
+  CHECK(d.engine.ledger().limit() == 100000);
+}
+
+TEST_CASE("auto quota: a failed quota API call is asked again at the latest when the next Beijing day begins") {
+  EngineSettings s = settings();
+  s.daily_quota = std::nullopt;
+  s.quota_api_retry = 12 * kHour;
+  Driver d(s);
+  d.now = kMidnight + 23 * kHour;  // 23:00 +08:00
+  d.fault = [](const Call& c, Millis t) {
+    return c.kind == Call::Kind::quota && t < kMidnight + kDay ? std::optional<ApiError>(busy()) : std::nullopt;
+  };
+  d.run_until(kMidnight + kDay + kHour);
+  const std::vector<Millis> expected{kMidnight + 23 * kHour, kMidnight + kDay};
+  CHECK(quota_calls(d) == expected);
+  CHECK(d.engine.ledger().limit_known());
+}

@@ -173,3 +173,25 @@ TEST_CASE("a failed sweep at end_time is retried one floor later, not left to th
   CHECK(changed[0]->created_at == end + 60 * kSecond);
   CHECK(body_has(*changed[0], R"("inferred":false,"reason":"end_time_passed")"));
 }
+
+TEST_CASE("an inferred 103 keeps last_seen at the last list page that held the room") {
+  Driver d(settings());
+  d.rooms_at = [](Millis t) { return abnormal_world(t, std::nullopt); };
+  Millis seen = 0;
+  d.fault = [&seen](const Call&, Millis t) {
+    return seen > 0 && t > seen ? std::optional<ApiError>(quota_error()) : std::nullopt;
+  };
+  while (seen == 0 && d.now < kOnset + kHour) {
+    d.step();
+    for (const EventOut* e : events_of(d.all, "room.status_changed"))
+      if (body_has(*e, R"("to":106)")) seen = e->created_at;
+  }
+  REQUIRE(seen > 0);
+  d.run_until(seen + 2 * kHour);
+  REQUIRE_FALSE(d.all.rooms.empty());
+  const RoomUpsert& last = d.all.rooms.back();
+  CHECK(last.status == kEnded);
+  // The inference came at seen + 900 s; WeChat was last heard from at seen.
+  CHECK(last.seen_at == seen);
+  for (const RoomUpsert& row : d.all.rooms) CHECK(row.seen_at <= seen);
+}

@@ -44,6 +44,8 @@ struct EngineSettings {
   int replay_followups = 1;
   Millis auth_backoff = 30 * kMinute;
   Millis max_failure_backoff = 10 * kMinute;
+  Millis quota_api_retry = 5 * kMinute;      // "auto": a failed quota API call is asked again after this,
+  Millis max_quota_api_retry = 2 * kHour;    // doubling up to this, and at the latest at the next Beijing day
   Millis infer_after_outage = 30 * kMinute;  // failing this long = unreachable: rules are inferred
   Millis live_tail = 30 * kMinute;           // a live room is expected to run this far past end_time
   Millis start_lead = 10 * kMinute;          // a 102 room may start this early...
@@ -159,7 +161,7 @@ class AppEngine {
                      Effects& out);
   void start_replay_track(Room& room, Millis ended_at);
   void note_success(Millis now, Effects& out);
-  void upsert(const Room& room, Millis now, Effects& out);
+  void upsert(const Room& room, Effects& out);  // seen_at: the last list page that held the room
   std::string emit(Effects& out, std::string type, std::optional<std::int64_t> room_id, std::string body, Millis now);
   bool take_inflight(const Call& call);
 
@@ -176,7 +178,9 @@ class AppEngine {
   std::optional<Millis> last_answered_sweep_;  // start of the last sweep whose pages all came back
   std::optional<Millis> last_full_sweep_;
   std::optional<std::int64_t> last_total_;
-  bool quota_asked_ = false;
+  // daily_quota = "auto": when the quota API may be asked (again).
+  Millis quota_ask_at_ = 0;
+  int quota_api_failures_ = 0;
 
   AppHealth health_ = AppHealth::ok;
   Millis health_since_ = 0;

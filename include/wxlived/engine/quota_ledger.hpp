@@ -34,13 +34,17 @@ class QuotaLedger {
   bool mark_exhausted(Millis now) noexcept;
 
  private:
-  void roll(Millis now) const noexcept;
+  // Moves the ledger to now's day. A clock stepped back across 00:00 +08:00
+  // stays on the later day: a day once spent is never handed out again.
+  void roll(Millis now) noexcept;
+  // True when now falls on a day after the ledger's: its counts are spent history.
+  bool is_later_day(Millis now) const noexcept { return beijing_day(now) > day_; }
 
   std::optional<std::int64_t> limit_;
   std::int64_t fallback_;
-  mutable std::int64_t day_ = std::numeric_limits<std::int64_t>::min();
-  mutable std::int64_t used_ = 0;
-  mutable bool exhausted_ = false;
+  std::int64_t day_ = std::numeric_limits<std::int64_t>::min();
+  std::int64_t used_ = 0;
+  bool exhausted_ = false;
 };
 
 }  // namespace wxlived::engine
