@@ -25,6 +25,12 @@ bool needs_new_runner(const config::Config& old_config, const config::Config& fr
          !(old_config.rules == fresh.rules);
 }
 
+delivery::DeliveryPolicy delivery_policy(const config::Config& config) {
+  delivery::DeliveryPolicy policy;
+  policy.max_retry_age = std::chrono::seconds(config.delivery.max_retry_age_s);
+  return policy;
+}
+
 std::int64_t unix_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
       .count();
@@ -72,7 +78,7 @@ bool Daemon::start() {
   if (!start_observability()) return false;
   wechat_http_ = std::make_unique<http::CurlMulti>(io_, http::CurlMulti::Options{.user_agent = kUserAgent});
   delivery::DeliveryOptions delivery_options;
-  delivery_options.policy.max_retry_age = std::chrono::seconds(config_.delivery.max_retry_age_s);
+  delivery_options.policy = delivery_policy(config_);
   observability_->hook(delivery_options);
   delivery_ = std::make_unique<delivery::DeliveryWorker>(io_, *store_, config_.webhooks, delivery_options);
 
@@ -145,12 +151,22 @@ void Daemon::reload() {
     notifier_.ready(status_text());
     return;
   }
+  // The one key that cannot change in a running daemon: the store is open.
   if (fresh->daemon.state_dir != config_.daemon.state_dir)
-    log::warn("state_dir changes need a restart; keeping the old one", {{"state_dir", config_.daemon.state_dir.string()}});
+    log::warn("[daemon] state_dir needs a restart; keeping the old one until then",
+              {{"key", "state_dir"}, {"kept", config_.daemon.state_dir.string()},
+               {"configured", fresh->daemon.state_dir.string()}});
   fresh->daemon.state_dir = config_.daemon.state_dir;
+  std::string admin_error;
+  if (!observability_->relisten(*fresh, admin_error)) {
+    log::error("[daemon] admin_listen: the new address cannot be used; keeping the old one",
+               {{"key", "admin_listen"}, {"kept", config_.daemon.admin_listen}, {"error", admin_error}});
+    fresh->daemon.admin_listen = config_.daemon.admin_listen;
+  }
   const config::Config old_config = std::exchange(config_, std::move(*fresh));
   configure_daemon_logging(config_);
   delivery_->reconfigure(config_.webhooks);
+  delivery_->set_policy(delivery_policy(config_));
   std::vector<std::string> endpoints;
   for (const auto& w : config_.webhooks) endpoints.push_back(w.name);
   observability_->metrics().expect_endpoints(endpoints);

@@ -30,17 +30,57 @@ bool Observability::start(const config::Config& config, store::StateStore& store
       if (app.last_success_ms && config.find_app(app.name)) health_.seed_last_success(app.name, *app.last_success_ms);
   }
   beat();
+  listening_on_ = config.daemon.admin_listen;
   if (config.daemon.admin_listen.empty()) {
     log::info("admin HTTP off (admin_listen = \"\")");
     return true;
   }
-  admin::Routes routes(config.daemon.db_path(), metrics_, health_, unix_ms);
-  auto server = admin::AdminServer::start(config.daemon.admin_listen, std::move(routes));
+  auto server = listen(config);
   if (!server) {
     error = server.error();
     return false;
   }
   server_ = std::move(*server);
+  log::info("admin HTTP listening", {{"address", server_->address()}});
+  return true;
+}
+
+Expected<std::unique_ptr<admin::AdminServer>, std::string> Observability::listen(const config::Config& config) {
+  admin::Routes routes(config.daemon.db_path(), metrics_, health_, unix_ms);
+  return admin::AdminServer::start(config.daemon.admin_listen, std::move(routes));
+}
+
+bool Observability::relisten(const config::Config& config, std::string& error) {
+  const std::string& wanted = config.daemon.admin_listen;
+  if (wanted == listening_on_) return true;
+  if (wanted.empty()) {
+    server_.reset();
+    listening_on_.clear();
+    log::info("admin HTTP off (admin_listen = \"\")");
+    return true;
+  }
+  // The new address is bound while the old server still runs; only a new
+  // address that overlaps the old one (same port, another host) needs the
+  // old server gone first, and gets it back if the new one fails.
+  auto server = listen(config);
+  if (!server && server_) {
+    server_.reset();
+    server = listen(config);
+    if (!server) {
+      config::Config old = config;
+      old.daemon.admin_listen = listening_on_;
+      if (auto back = listen(old))
+        server_ = std::move(*back);
+      else
+        listening_on_.clear();  // off until the next good reload; said in the error
+    }
+  }
+  if (!server) {
+    error = server.error() + (server_ ? "" : "; the old address could not be bound again either: admin HTTP is off");
+    return false;
+  }
+  server_ = std::move(*server);
+  listening_on_ = wanted;
   log::info("admin HTTP listening", {{"address", server_->address()}});
   return true;
 }

@@ -27,6 +27,10 @@ class Observability {
   // Starts the loop's heartbeat and, unless admin_listen is "", the admin
   // HTTP server. False (with the reason, naming the address) if it cannot listen.
   bool start(const config::Config& config, store::StateStore& store, std::string& error);
+  // SIGHUP: follows a changed admin_listen (a new address, or "" for off).
+  // False (with the reason) if the new address cannot be bound; the server
+  // on the old address then keeps serving.
+  bool relisten(const config::Config& config, std::string& error);
 
   // Adds the metrics and health hooks (keeps whatever else the hooks do).
   void hook(RunnerHooks& hooks);
@@ -37,11 +41,13 @@ class Observability {
 
  private:
   void beat();
+  Expected<std::unique_ptr<admin::AdminServer>, std::string> listen(const config::Config& config);
 
   asio::steady_timer heartbeat_;
   admin::Health health_;
   admin::Metrics metrics_;
   std::unique_ptr<admin::AdminServer> server_;
+  std::string listening_on_;  // admin_listen as configured ("" = off)
 };
 
 }  // namespace wxlived::daemon

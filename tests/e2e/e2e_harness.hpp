@@ -102,6 +102,8 @@ struct Hit {
 
 // An Answer's status that cuts the connection mid-answer instead.
 inline constexpr int kCutConnection = -1;
+// As an answer: 503 with Retry-After: 1 (the daemon retries about every second).
+inline constexpr int kBusyRetryAfter1s = -2;
 
 // Decides the status for the n-th request; may sleep to be slow.
 using Answer = std::function<int(int n, const Hit& hit)>;
@@ -184,6 +186,10 @@ class HookReceiver {
     }
     hit.answered = answer_(hit.n, hit);
     res.status = hit.answered;
+    if (hit.answered == kBusyRetryAfter1s) {
+      res.status = 503;
+      res.set_header("Retry-After", "1");
+    }
     if (hit.answered == kCutConnection) {
       // Headers promise a body that never comes: the connection is cut in
       // the middle of the answer, as a crashing or reset peer would.

@@ -206,3 +206,77 @@ TEST_CASE("SIGHUP with a rotated webhook secret signs the later deliveries with 
   CHECK(old_pair >= 2);
   CHECK(new_pair >= 3);
 }
+
+namespace {
+
+// The port of the last "admin HTTP listening address=HOST:PORT" line for HOST.
+int admin_port_on(const Stack& stack, const std::string& host) {
+  const std::string marker = "admin HTTP listening address=" + host + ":";
+  const std::string log = stack.daemon_log();
+  const auto at = log.rfind(marker);
+  if (at == std::string::npos) return 0;
+  return std::atoi(log.c_str() + at + marker.size());
+}
+
+int healthz(const std::string& host, int port) {
+  httplib::Client client(host, port);
+  client.set_connection_timeout(2s);
+  const auto answer = client.Get("/healthz");
+  return answer ? answer->status : 0;
+}
+
+std::string replaced(std::string text, const std::string& from, const std::string& to) {
+  const auto at = text.find(from);
+  REQUIRE_MESSAGE(at != std::string::npos, from);
+  return text.replace(at, from.size(), to);
+}
+
+}  // namespace
+
+TEST_CASE("SIGHUP applies max_retry_age_s and a moved admin_listen and names state_dir as needing a restart") {
+  // Every POST answers 503 with Retry-After: 1, so each delivery is retried
+  // about every second and goes dead at the first attempt past its age.
+  Stack stack(steady_scenario(), always(kBusyRetryAfter1s));
+  const std::string base = stack.config_text();
+  stack.write_config(replaced(base, "admin_listen = \"\"", "admin_listen = \"127.0.0.1:0\"") +
+                     "\n[delivery]\nmax_retry_age_s = 86400\n");
+  stack.start_daemon();
+  REQUIRE_MESSAGE(eventually([&] { return admin_port_on(stack, "127.0.0.1") > 0; }, 20s), stack.daemon_logs());
+  const int old_port = admin_port_on(stack, "127.0.0.1");
+  CHECK(healthz("127.0.0.1", old_port) == 200);
+  REQUIRE_MESSAGE(eventually([&] { return stack.receiver().hits().size() >= 3; }, 30s), stack.daemon_logs());
+
+  std::string moved = replaced(base, "admin_listen = \"\"", "admin_listen = \"127.0.0.2:0\"");
+  moved = replaced(moved, "state_dir = \"state\"", "state_dir = \"state-elsewhere\"");
+  stack.write_config(moved + "\n[delivery]\nmax_retry_age_s = 60\n");
+  stack.signal_daemon(SIGHUP);
+  REQUIRE_MESSAGE(eventually([&] { return stack.log_count("reloaded") == 1; }, 15s), stack.daemon_logs());
+
+  // The admin server moved: the new address answers, the old one is closed.
+  const int new_port = admin_port_on(stack, "127.0.0.2");
+  REQUIRE_MESSAGE(new_port > 0, stack.daemon_log());
+  CHECK(healthz("127.0.0.2", new_port) == 200);
+  CHECK(healthz("127.0.0.1", old_port) == 0);
+  // The one key that needs a restart is named, and the store stays where it was.
+  CHECK(stack.log_count("state_dir needs a restart") == 1);
+  CHECK_FALSE(std::filesystem::exists(stack.db().parent_path().parent_path() / "state-elsewhere"));
+
+  // The new retry age decides: the first events, queued at the start of the
+  // run, go dead once they are 60 s old (with the old 86400 s they would be
+  // retried all day).
+  const bool dead = eventually(
+      [&] {
+        for (const auto& d : stored_deliveries(stack.db()))
+          if (d.state == wxlived::store::DeliveryState::dead) return true;
+        return false;
+      },
+      120s);
+  CHECK(stack.stop_daemon(SIGTERM) == 0);
+  INFO(stack.daemon_logs());
+  REQUIRE(dead);
+  for (const auto& d : stored_deliveries(stack.db())) {
+    if (d.state != wxlived::store::DeliveryState::dead) continue;
+    CAPTURE(d.event_seq);
+    CHECK(d.last_error.value_or("").find("gave up") != std::string::npos);
+  }
+}

@@ -108,6 +108,9 @@ class DeliveryWorker {
   // New endpoint settings (SIGHUP). POSTs in flight finish with the old
   // settings; deliveries for an endpoint no longer configured stay pending.
   void reconfigure(const std::vector<config::WebhookSettings>& webhooks);
+  // A new retry policy (SIGHUP: [delivery] max_retry_age_s): decides every
+  // answer from now on, POSTs in flight included.
+  void set_policy(const DeliveryPolicy& policy) { options_.policy = policy; }
 
   // Takes no new work; `on_stopped` runs (posted, once) when nothing is in
   // flight, or at `deadline` after abandoning what still is (those rows stay
