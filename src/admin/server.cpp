@@ -46,10 +46,14 @@ void answer(const Routes& routes, const httplib::Request& req, httplib::Response
 AdminServer::AdminServer(std::unique_ptr<Routes> routes, std::unique_ptr<httplib::Server> server, int port,
                          std::string address)
     : routes_(std::move(routes)), server_(std::move(server)), port_(port), address_(std::move(address)) {
-  thread_ = std::thread([server = server_.get()] { server->listen_after_bind(); });
+  thread_ = std::thread([this] {
+    server_->listen_after_bind();
+    listen_returned_ = true;
+  });
   // stop() only reaches a server that is already running: wait for it, so
   // that destroying a just-started server never leaves its thread listening.
-  while (!server_->is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  // A listen that gives up at once ends the wait too (start() reports it).
+  while (!server_->is_running() && !listen_returned_) std::this_thread::sleep_for(std::chrono::milliseconds(1));
 }
 
 AdminServer::~AdminServer() {
@@ -92,8 +96,10 @@ Expected<std::unique_ptr<AdminServer>, std::string> AdminServer::start(const std
     return Unexpected{"cannot listen on admin_listen " + address + ": " + std::strerror(errno)};
   }
   const std::string host_text = where->host.find(':') != std::string::npos ? "[" + where->host + "]" : where->host;
-  return std::unique_ptr<AdminServer>(
+  auto admin = std::unique_ptr<AdminServer>(
       new AdminServer(std::move(owned_routes), std::move(server), port, host_text + ":" + std::to_string(port)));
+  if (admin->listen_returned_) return Unexpected{"admin_listen " + address + ": the server stopped as it started"};
+  return admin;
 }
 
 }  // namespace wxlived::admin

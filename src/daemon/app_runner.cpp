@@ -80,7 +80,13 @@ void AppRunner::plan_now() {
   if (stopping_) return;
   engine::Plan plan = engine_.plan(hooks_.clock());
   if (!commit(std::move(plan.effects))) return;
-  if (plan.call) execute(*plan.call);
+  if (plan.call) {
+    // The answer plans the next step (answered()); a timer now would only
+    // wake a plan that finds the call still in flight.
+    timer_.cancel();
+    execute(*plan.call);
+    return;
+  }
   arm(plan.wake_at);
 }
 

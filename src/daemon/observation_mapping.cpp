@@ -52,14 +52,14 @@ store::Observation to_observation(const config::AppSettings& app, engine::Effect
     out.events.push_back({std::move(e.id), std::move(e.type), app.name, e.room_id, std::move(e.body_json),
                           e.created_at, std::move(endpoints)});
   }
-  if (effects.quota) {
+  for (auto& delta : effects.quota) {
     store::QuotaIncrement q;
-    q.day = effects.quota->day;
-    q.list_calls = effects.quota->list_calls;
-    q.replay_calls = effects.quota->replay_calls;
-    q.quota_errors = effects.quota->quota_errors;
-    q.exhausted_at_ms = effects.quota->exhausted_at;
-    out.quota = std::move(q);
+    q.day = std::move(delta.day);
+    q.list_calls = delta.list_calls;
+    q.replay_calls = delta.replay_calls;
+    q.quota_errors = delta.quota_errors;
+    q.exhausted_at_ms = delta.exhausted_at;
+    out.quota.push_back(std::move(q));
   }
   return out;
 }

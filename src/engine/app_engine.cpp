@@ -151,7 +151,7 @@ Plan AppEngine::issue(Millis now, Call call, Effects effects) {
     delta.day = beijing_date(now);
     (call.kind == Call::Kind::list ? delta.list_calls : delta.replay_calls) = 1;
     Effects counted;
-    counted.quota = std::move(delta);
+    counted.quota.push_back(std::move(delta));
     effects.append(std::move(counted));
   }
   switch (call.kind) {
@@ -614,7 +614,7 @@ Effects AppEngine::on_failure(Millis now, const Call& call, const wechat::ApiErr
       delta.day = beijing_date(now);
       delta.quota_errors = 1;
       delta.exhausted_at = now;
-      out.quota = std::move(delta);
+      out.quota.push_back(std::move(delta));
       if (ledger_.mark_exhausted(now)) {
         health_ = AppHealth::quota_exhausted;
         health_since_ = now;

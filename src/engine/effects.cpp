@@ -1,5 +1,6 @@
 #include "wxlived/engine/effects.hpp"
 
+#include <algorithm>
 #include <iterator>
 
 namespace wxlived::engine {
@@ -30,15 +31,17 @@ void Effects::append(Effects&& other) {
   move_all(transitions, other.transitions);
   move_all(events, other.events);
   move_all(warnings, other.warnings);
-  if (other.quota) {
-    if (!quota || quota->day != other.quota->day) {
-      quota = other.quota;  // a new day's increment replaces; the shell commits per call anyway
-    } else {
-      quota->list_calls += other.quota->list_calls;
-      quota->replay_calls += other.quota->replay_calls;
-      quota->quota_errors += other.quota->quota_errors;
-      if (!quota->exhausted_at) quota->exhausted_at = other.quota->exhausted_at;
+  // Counts merge per day: an Effects spanning 00:00 +08:00 keeps both days'.
+  for (QuotaDelta& delta : other.quota) {
+    auto same_day = std::find_if(quota.begin(), quota.end(), [&](const QuotaDelta& q) { return q.day == delta.day; });
+    if (same_day == quota.end()) {
+      quota.push_back(std::move(delta));
+      continue;
     }
+    same_day->list_calls += delta.list_calls;
+    same_day->replay_calls += delta.replay_calls;
+    same_day->quota_errors += delta.quota_errors;
+    if (!same_day->exhausted_at) same_day->exhausted_at = delta.exhausted_at;
   }
   if (other.app_state) app_state = other.app_state;
 }

@@ -74,19 +74,19 @@ struct CurlMulti::Socket {
 CurlMulti::CurlMulti(asio::io_context& io, Options options)
     : io_(io), options_(std::move(options)), multi_(curl_multi_init()), timer_(io), alive_(std::make_shared<bool>(true)) {
   if (!multi_) throw std::runtime_error("curl_multi_init failed");
-  curl_multi_setopt(multi_, CURLMOPT_SOCKETFUNCTION, &CurlMulti::on_socket);
-  curl_multi_setopt(multi_, CURLMOPT_SOCKETDATA, this);
-  curl_multi_setopt(multi_, CURLMOPT_TIMERFUNCTION, &CurlMulti::on_timer);
-  curl_multi_setopt(multi_, CURLMOPT_TIMERDATA, this);
-  curl_multi_setopt(multi_, CURLMOPT_MAX_HOST_CONNECTIONS, options_.max_connections_per_host);
-  curl_multi_setopt(multi_, CURLMOPT_MAX_TOTAL_CONNECTIONS, options_.max_total_connections);
+  curl_multi_setopt(multi_.get(), CURLMOPT_SOCKETFUNCTION, &CurlMulti::on_socket);
+  curl_multi_setopt(multi_.get(), CURLMOPT_SOCKETDATA, this);
+  curl_multi_setopt(multi_.get(), CURLMOPT_TIMERFUNCTION, &CurlMulti::on_timer);
+  curl_multi_setopt(multi_.get(), CURLMOPT_TIMERDATA, this);
+  curl_multi_setopt(multi_.get(), CURLMOPT_MAX_HOST_CONNECTIONS, options_.max_connections_per_host);
+  curl_multi_setopt(multi_.get(), CURLMOPT_MAX_TOTAL_CONNECTIONS, options_.max_total_connections);
   // curl's default idle cache is 4 x the handles added at the moment a
   // transfer ends: when a burst of answers drains the multi handle (the
   // delivery worker frees lanes only after committing a turn's answers) the
   // cache shrinks and good keep-alive connections are closed, to be opened
   // again a moment later. Keep as many idle as may ever be in use.
   if (options_.max_total_connections > 0)
-    curl_multi_setopt(multi_, CURLMOPT_MAXCONNECTS, options_.max_total_connections);
+    curl_multi_setopt(multi_.get(), CURLMOPT_MAXCONNECTS, options_.max_total_connections);
 }
 
 CurlMulti::~CurlMulti() {
@@ -94,9 +94,9 @@ CurlMulti::~CurlMulti() {
   timer_.cancel();
   // Removing a handle makes curl report CURL_POLL_REMOVE for its sockets,
   // which releases them from asio before curl closes them.
-  for (auto& [easy, transfer] : transfers_) curl_multi_remove_handle(multi_, easy);
+  for (auto& [easy, transfer] : transfers_) curl_multi_remove_handle(multi_.get(), easy);
   transfers_.clear();
-  curl_multi_cleanup(multi_);
+  multi_.reset();
   for (auto& [fd, socket] : sockets_) {
     socket->removed = true;
     socket->descriptor.release();
@@ -132,7 +132,7 @@ void CurlMulti::start(Request request, ResponseHandler done) {
   curl_easy_setopt(e, CURLOPT_ERRORBUFFER, t->error);
   curl_easy_setopt(e, CURLOPT_PRIVATE, t.get());
 
-  if (CURLMcode rc = curl_multi_add_handle(multi_, e); rc != CURLM_OK) {
+  if (CURLMcode rc = curl_multi_add_handle(multi_.get(), e); rc != CURLM_OK) {
     Response failed;
     failed.error = curl_multi_strerror(rc);
     asio::post(io_, [done = std::move(t->done), failed = std::move(failed)]() mutable { done(std::move(failed)); });
@@ -201,7 +201,7 @@ int CurlMulti::on_timer(CURLM*, long timeout_ms, void* self) {
 
 void CurlMulti::act(curl_socket_t fd, int select_flags) {
   int running = 0;
-  curl_multi_socket_action(multi_, fd, select_flags, &running);
+  curl_multi_socket_action(multi_.get(), fd, select_flags, &running);
   collect_finished();
 }
 
@@ -225,12 +225,12 @@ Transport classify(CURLcode code, bool overflowed) {
 
 void CurlMulti::collect_finished() {
   int pending = 0;
-  while (CURLMsg* msg = curl_multi_info_read(multi_, &pending)) {
+  while (CURLMsg* msg = curl_multi_info_read(multi_.get(), &pending)) {
     if (msg->msg != CURLMSG_DONE) continue;
     CURL* easy = msg->easy_handle;
     const CURLcode code = msg->data.result;
     auto it = transfers_.find(easy);
-    curl_multi_remove_handle(multi_, easy);
+    curl_multi_remove_handle(multi_.get(), easy);
     if (it == transfers_.end()) continue;
     std::unique_ptr<Transfer> t = std::move(it->second);
     transfers_.erase(it);

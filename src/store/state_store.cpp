@@ -66,8 +66,8 @@ Result<CommittedObservation> StateStore::commit_observation(const Observation& o
       return failure(std::move(done));
     }
   }
-  if (observation.quota) {
-    if (auto done = add_quota(observation.app, *observation.quota); !done) {
+  for (const QuotaIncrement& quota : observation.quota) {
+    if (auto done = add_quota(observation.app, quota); !done) {
       return failure(std::move(done));
     }
   }

@@ -87,14 +87,14 @@ struct StoreFixture {
     o.events = {room_event("evt_7_1", "shop", 7, "room.created", kT0 - 60000, {"crm"}),
                 room_event("evt_7_2", "shop", 7, "room.status_changed", kT0 - 1000, {"crm"}),
                 room_event("evt_8_1", "shop", 8, "room.created", kT0 - 30000, {"crm"})};
-    o.quota = store::QuotaIncrement{beijing_day(kT0), 40, 2, 1, 0, std::nullopt};
+    o.quota = {store::QuotaIncrement{beijing_day(kT0), 40, 2, 1, 0, std::nullopt}};
     seqs = must(store.commit_observation(o)).event_seqs;
 
     store::Observation m;
     m.app = "mall";
     m.room_upserts = {room_row("mall", 7, 101)};
     m.events = {room_event("evt_m7_1", "mall", 7, "room.created", kT0 - 20000, {"crm"})};
-    m.quota = store::QuotaIncrement{beijing_day(kT0), 3, 0, 0, 0, std::nullopt};
+    m.quota = {store::QuotaIncrement{beijing_day(kT0), 3, 0, 0, 0, std::nullopt}};
     const auto mall = must(store.commit_observation(m)).event_seqs;
     seqs.insert(seqs.end(), mall.begin(), mall.end());
 

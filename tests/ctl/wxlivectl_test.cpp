@@ -87,7 +87,7 @@ struct Fixture {
     o.events.push_back(room_event("evt_7_1", 7, std::nullopt, 102, kT0 - 60000, {"crm", "bi"}));
     o.events.push_back(room_event("evt_8_1", 8, std::nullopt, 102, kT0 - 60000, {"crm"}));
     o.events.push_back(room_event("evt_7_2", 7, 102, 101, kT0, {"crm", "bi"}));
-    o.quota = QuotaIncrement{"2025-11-25", 12, 2, 1, 0, std::nullopt};
+    o.quota = {QuotaIncrement{"2025-11-25", 12, 2, 1, 0, std::nullopt}};
     const auto seqs = must(store.commit_observation(o)).event_seqs;
     // evt_7_1: delivered to crm, dead at bi; evt_8_1: dead at crm.
     must(store.record_delivery_attempt({seqs[0], "crm", DeliveryState::delivered, 204, std::nullopt, kT0, kT0}));

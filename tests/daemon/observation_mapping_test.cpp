@@ -37,7 +37,7 @@ TEST_CASE("engine effects become one observation with app room transition event 
   fx.rooms.push_back({7, 101, 1000, "{}", 1000, std::nullopt});
   fx.transitions.push_back({7, 102, 101, 1000, "observed", false, "evt_1"});
   fx.events.push_back({"evt_1", "room.status_changed", 7, "{\"type\":\"room.status_changed\"}", 1000});
-  fx.quota = engine::QuotaDelta{"2026-11-24", 1, 0, 0, std::nullopt};
+  fx.quota = {engine::QuotaDelta{"2026-11-24", 1, 0, 0, std::nullopt}};
   fx.app_state = engine::AppStateChange{engine::AppHealth::ok, 1000, 1000};
 
   const auto o = daemon::to_observation(app, std::move(fx), {hook("crm", {}, {"shop"})});
@@ -52,8 +52,8 @@ TEST_CASE("engine effects become one observation with app room transition event 
   CHECK(o.transitions[0].event_id == "evt_1");
   REQUIRE(o.events.size() == 1);
   CHECK(o.events[0].endpoints == std::vector<std::string>{"crm"});
-  REQUIRE(o.quota);
-  CHECK(o.quota->list_calls == 1);
+  REQUIRE(o.quota.size() == 1);
+  CHECK(o.quota[0].list_calls == 1);
 }
 
 TEST_CASE("stored rows restore the engine with today's spending and health") {

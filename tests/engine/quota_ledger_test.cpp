@@ -55,7 +55,7 @@ TEST_CASE("auto quota asks the quota API first and adopts its limit") {
   Plan plan = engine.plan(kT0);
   REQUIRE(plan.call);
   CHECK(plan.call->kind == Call::Kind::quota);
-  CHECK_FALSE(plan.effects.quota.has_value());  // the quota API is not a getliveinfo call
+  CHECK(plan.effects.quota.empty());  // the quota API is not a getliveinfo call
   engine.on_quota(kT0, *plan.call, {100000, 40, 99960});
   CHECK(engine.ledger().limit() == 100000);
   CHECK(engine.ledger().used(kT0) == 40);
@@ -84,9 +84,9 @@ TEST_CASE("45009 stops calls emits one quota_exhausted and resumes after midnigh
 TEST_CASE("every call is counted in the quota delta of its Beijing day") {
   AppEngine engine(settings());
   Plan plan = engine.plan(kMidnight + kDay - kSecond);
-  REQUIRE(plan.effects.quota);
-  CHECK(plan.effects.quota->day == "2026-11-24");
-  CHECK(plan.effects.quota->list_calls == 1);
+  REQUIRE(plan.effects.quota.size() == 1);
+  CHECK(plan.effects.quota[0].day == "2026-11-24");
+  CHECK(plan.effects.quota[0].list_calls == 1);
   engine.on_failure(kMidnight + kDay, *plan.call, ApiError{Outcome::busy, -1, 0, ""});
   CHECK(engine.ledger().used(kMidnight + kDay - kSecond) == 1);
 }
@@ -144,4 +144,26 @@ TEST_CASE("auto quota: a failed quota API call is asked again at the latest when
   const std::vector<Millis> expected{kMidnight + 23 * kHour, kMidnight + kDay};
   CHECK(quota_calls(d) == expected);
   CHECK(d.engine.ledger().limit_known());
+}
+
+TEST_CASE("effects merged across 00:00 Beijing keep both days' quota counts") {
+  AppEngine engine(settings());
+  Plan before = engine.plan(kMidnight + kDay - kSecond);  // 23:59:59 +08:00
+  REQUIRE(before.call);
+  Effects merged = std::move(before.effects);
+  merged.append(engine.on_failure(kMidnight + kDay - kSecond, *before.call, busy()));
+  Effects next_day;
+  next_day.quota.push_back(QuotaDelta{"2026-11-25", 2, 1, 0, std::nullopt});
+  merged.append(std::move(next_day));
+  Effects same_day;
+  same_day.quota.push_back(QuotaDelta{"2026-11-24", 0, 0, 1, kMidnight + kDay - kSecond});
+  merged.append(std::move(same_day));
+  REQUIRE(merged.quota.size() == 2);
+  CHECK(merged.quota[0].day == "2026-11-24");
+  CHECK(merged.quota[0].list_calls == 1);
+  CHECK(merged.quota[0].quota_errors == 1);
+  CHECK(merged.quota[0].exhausted_at == kMidnight + kDay - kSecond);
+  CHECK(merged.quota[1].day == "2026-11-25");
+  CHECK(merged.quota[1].list_calls == 2);
+  CHECK(merged.quota[1].replay_calls == 1);
 }

@@ -54,7 +54,7 @@ Observation typical_observation(int i) {
   e.created_at_ms = now;
   e.endpoints = {"crm", "erp"};
   o.events.push_back(e);
-  o.quota = QuotaIncrement{"2026-11-24", 1, 0, 0, 0, std::nullopt};
+  o.quota = {QuotaIncrement{"2026-11-24", 1, 0, 0, 0, std::nullopt}};
   return o;
 }
 

@@ -18,7 +18,7 @@ Observation room_goes_live(std::string event_id, std::int64_t at_ms) {
   observation.room_upserts.push_back(sample_room(7, 101, at_ms));
   observation.transitions.push_back(sample_transition(7, 102, 101, at_ms, event_id));
   observation.events.push_back(sample_event(event_id, 7, at_ms, {"crm", "erp"}));
-  observation.quota = QuotaIncrement{"2026-11-24", 1, 0, 0, 0, std::nullopt};
+  observation.quota = {QuotaIncrement{"2026-11-24", 1, 0, 0, 0, std::nullopt}};
   return observation;
 }
 
@@ -71,7 +71,7 @@ TEST_CASE("a transaction that fails midway leaves nothing") {
   observation.transitions.push_back(sample_transition(7, 101, 103, 2000, "evt-2"));
   observation.events.push_back(sample_event("evt-2", 7, 2000, {"crm", "erp"}));
   observation.events.push_back(sample_event("evt-1", 8, 2000, {"crm"}));
-  observation.quota = QuotaIncrement{"2026-11-24", 1, 1, 0, 0, 2000};
+  observation.quota = {QuotaIncrement{"2026-11-24", 1, 1, 0, 0, 2000}};
 
   auto failed = store.commit_observation(observation);
   REQUIRE_FALSE(failed.has_value());

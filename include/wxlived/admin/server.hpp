@@ -3,6 +3,7 @@
 // answering every request through Routes. It never touches the daemon's
 // io_context; what it reads is the database (own read-only connections),
 // the metrics registry and Health, all safe from any thread.
+#include <atomic>
 #include <memory>
 #include <string>
 #include <thread>
@@ -37,6 +38,7 @@ class AdminServer {
   std::unique_ptr<Routes> routes_;
   std::unique_ptr<httplib::Server> server_;
   std::thread thread_;
+  std::atomic<bool> listen_returned_{false};  // set by thread_ when the server loop ends
   int port_ = 0;
   std::string address_;
 };

@@ -75,12 +75,12 @@ struct Effects {
   std::vector<RoomUpsert> rooms;
   std::vector<TransitionOut> transitions;
   std::vector<EventOut> events;
-  std::optional<QuotaDelta> quota;
+  std::vector<QuotaDelta> quota;  // one per Beijing day, oldest first
   std::optional<AppStateChange> app_state;
   std::vector<std::string> warnings;  // surprising input, recorded anyway: the shell logs these
 
   bool empty() const {
-    return rooms.empty() && transitions.empty() && events.empty() && !quota && !app_state && warnings.empty();
+    return rooms.empty() && transitions.empty() && events.empty() && quota.empty() && !app_state && warnings.empty();
   }
   void append(Effects&& other);
 };

@@ -59,7 +59,10 @@ class CurlMulti {
 
   asio::io_context& io_;
   Options options_;
-  CURLM* multi_;
+  struct MultiCleanup {
+    void operator()(CURLM* multi) const { curl_multi_cleanup(multi); }
+  };
+  std::unique_ptr<CURLM, MultiCleanup> multi_;
   asio::steady_timer timer_;
   std::unordered_map<curl_socket_t, std::shared_ptr<Socket>> sockets_;
   std::unordered_map<CURL*, std::unique_ptr<Transfer>> transfers_;

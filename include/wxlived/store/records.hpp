@@ -152,7 +152,7 @@ struct Observation {
   std::vector<RoomRecord> room_upserts;
   std::vector<TransitionRecord> transitions;
   std::vector<NewEvent> events;
-  std::optional<QuotaIncrement> quota;
+  std::vector<QuotaIncrement> quota;  // one per Beijing day
 };
 
 struct CommittedObservation {
