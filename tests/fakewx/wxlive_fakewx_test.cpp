@@ -373,7 +373,7 @@ TEST_CASE("a bad origin exits 2") {
 TEST_CASE("the shared sample scenarios all start") {
   for (const char* name : {"small.json", "day.json", "faults.json", "big.json"}) {
     const std::string path = std::string(WXLIVED_SOURCE_DIR) + "/../shared/scenarios/" + name;
-    if (!std::filesystem::exists(path)) continue;
+    REQUIRE_MESSAGE(std::filesystem::exists(path), path << " is missing: shared/ belongs beside the checkout");
     wxlived::testing::TempDir dir;
     wxlived::testing::ChildProcess process(
         wxlived::testing::bin("wxlive-fakewx"),
