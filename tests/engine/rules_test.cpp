@@ -19,6 +19,21 @@ std::vector<RoomInfo> abnormal_world(Millis t, std::optional<Millis> recover_at)
 
 ApiError quota_error() { return ApiError{Outcome::quota_exhausted, 45009, 0, "reach max api daily quota limit"}; }
 
+// Runs `d` until a sweep sees the room at 106; from then on every call
+// meets 45009 (the budget is gone). Returns when the 106 was seen.
+Millis see_106_then_run_out_of_budget(Driver& d, Millis& seen) {
+  d.rooms_at = [](Millis t) { return abnormal_world(t, std::nullopt); };
+  d.fault = [&seen](const Call&, Millis t) {
+    return seen > 0 && t > seen ? std::optional<ApiError>(quota_error()) : std::nullopt;
+  };
+  while (seen == 0 && d.now < kOnset + kHour) {
+    d.step();
+    for (const EventOut* e : events_of(d.all, "room.status_changed"))
+      if (body_has(*e, R"("to":106)")) seen = e->created_at;
+  }
+  return seen;
+}
+
 }  // namespace
 
 TEST_CASE("106 recovering one second before the deadline never becomes 103") {
@@ -89,18 +104,8 @@ TEST_CASE("out of budget 102 at end_time is inferred at the deadline") {
 
 TEST_CASE("out of budget 106 is inferred ended at its latest possible deadline") {
   Driver d(settings());
-  d.rooms_at = [](Millis t) { return abnormal_world(t, std::nullopt); };
   Millis seen = 0;
-  d.fault = [&seen](const Call&, Millis t) {
-    return seen > 0 && t > seen ? std::optional<ApiError>(quota_error()) : std::nullopt;
-  };
-  while (seen == 0 && d.now < kOnset + kHour) {
-    d.step();
-    for (const EventOut* e : events_of(d.all, "room.status_changed")) {
-      if (body_has(*e, R"("to":106)")) seen = e->created_at;
-    }
-  }
-  REQUIRE(seen > 0);
+  REQUIRE(see_106_then_run_out_of_budget(d, seen) > 0);
   d.run_until(seen + 2 * kHour);
   const EventOut* ended = nullptr;
   for (const EventOut* e : events_of(d.all, "room.status_changed")) {
@@ -176,17 +181,8 @@ TEST_CASE("a failed sweep at end_time is retried one floor later, not left to th
 
 TEST_CASE("an inferred 103 keeps last_seen at the last list page that held the room") {
   Driver d(settings());
-  d.rooms_at = [](Millis t) { return abnormal_world(t, std::nullopt); };
   Millis seen = 0;
-  d.fault = [&seen](const Call&, Millis t) {
-    return seen > 0 && t > seen ? std::optional<ApiError>(quota_error()) : std::nullopt;
-  };
-  while (seen == 0 && d.now < kOnset + kHour) {
-    d.step();
-    for (const EventOut* e : events_of(d.all, "room.status_changed"))
-      if (body_has(*e, R"("to":106)")) seen = e->created_at;
-  }
-  REQUIRE(seen > 0);
+  REQUIRE(see_106_then_run_out_of_budget(d, seen) > 0);
   d.run_until(seen + 2 * kHour);
   REQUIRE_FALSE(d.all.rooms.empty());
   const RoomUpsert& last = d.all.rooms.back();
