@@ -68,6 +68,12 @@ int Daemon::run() {
 }
 
 bool Daemon::start() {
+  auto lock = StateLock::acquire(config_.daemon.state_dir);
+  if (!lock) {
+    log::critical("cannot start: the state directory is taken", {{"error", lock.error()}});
+    return false;
+  }
+  state_lock_.emplace(std::move(*lock));
   const auto db_file = config_.daemon.db_path();
   auto store = store::StateStore::open(db_file);
   if (!store) {

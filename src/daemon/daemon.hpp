@@ -13,6 +13,7 @@
 
 #include "app_runner.hpp"
 #include "retention_pruner.hpp"
+#include "state_lock.hpp"
 #include "observability.hpp"
 #include "wxlived/config/config.hpp"
 #include "wxlived/delivery/delivery_worker.hpp"
@@ -51,6 +52,7 @@ class Daemon {
   asio::signal_set signals_;
   asio::steady_timer shutdown_timer_;
   std::chrono::steady_clock::time_point shutdown_deadline_;
+  std::optional<StateLock> state_lock_;  // taken before the store is opened
   std::optional<store::StateStore> store_;
   std::unique_ptr<Observability> observability_;  // outlives the runners and delivery that feed it
   std::unique_ptr<http::CurlMulti> wechat_http_;

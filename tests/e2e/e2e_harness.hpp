@@ -380,6 +380,7 @@ class Stack {
   }
 
   bool daemon_running() { return daemon_ && !daemon_->poll_exit(); }
+  pid_t daemon_pid() const { return daemon_ ? daemon_->pid() : 0; }
 
   // For SIGHUP tests: the files the daemon reads, and a signal without waiting.
   std::filesystem::path write_file(const std::string& relative, const std::string& content) const {

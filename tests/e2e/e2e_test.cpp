@@ -266,3 +266,21 @@ TEST_CASE("wxlivectl redeliver on the live database sends the event again with i
   CHECK(copies[1].verification == wxlived::delivery::Verification::ok);
   check_single_created(stack.receiver().hits(), stack.stored_events_now());
 }
+
+TEST_CASE("a second daemon on the same state directory exits 1 naming the first one's pid and wxlivectl still reads") {
+  Stack stack(quiet_scenario(), always(204));
+  stack.start_daemon();
+  REQUIRE_MESSAGE(eventually([&] { return stack.log_count("started") >= 1; }, 20s), stack.daemon_logs());
+  const auto second = wxlived::testing::run_process(wxlived::testing::bin("wxlived") + " run --config " +
+                                                    stack.config_path().string());
+  CHECK(second.exit_code == 1);
+  CHECK_MESSAGE(second.output.find("pid " + std::to_string(stack.daemon_pid())) != std::string::npos, second.output);
+  CHECK(stack.ctl("rooms").exit_code == 0);
+  CHECK(stack.daemon_running());
+  CHECK(stack.stop_daemon(SIGTERM) == 0);
+  // The lock goes with its holder: the next daemon starts (and so does one
+  // after a kill -9, which the crash suite does twenty times).
+  stack.start_daemon();
+  REQUIRE_MESSAGE(eventually([&] { return stack.log_count("started") >= 1; }, 20s), stack.daemon_logs());
+  CHECK(stack.stop_daemon(SIGTERM) == 0);
+}
