@@ -10,6 +10,7 @@
 #include <set>
 
 #include "table.hpp"
+#include "terminal_text.hpp"
 #include "time_text.hpp"
 #include "wxlived/admin/json_fields.hpp"
 #include "wxlived/admin/views.hpp"
@@ -139,13 +140,13 @@ int show_room(const Context& ctx, std::int64_t room_id, const std::optional<std:
     if (i > 0) ctx.out << '\n';
     ctx.out << "app:         " << r.app << '\n'
             << "room:        " << r.room_id << '\n'
-            << "name:        " << admin::room_name(r.snapshot_json) << '\n'
+            << "name:        " << terminal_safe(admin::room_name(r.snapshot_json)) << '\n'
             << "status:      " << r.status << ' ' << status_name(r.status) << " since "
             << format_utc(r.status_since_ms) << '\n'
             << "first seen:  " << format_utc(r.first_seen_ms) << '\n'
             << "last seen:   " << format_utc(r.last_seen_ms) << '\n'
             << "removed:     " << text_or(r.removed_at_ms) << '\n'
-            << "snapshot:    " << r.snapshot_json << "\n\n";
+            << "snapshot:    " << terminal_safe(r.snapshot_json) << "\n\n";
     Table table({"AT", "FROM", "TO", "REASON", "EVENT"});
     for (const auto& t : histories[i].transitions) {
       table.add({format_utc(t.at_ms),

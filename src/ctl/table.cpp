@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "terminal_text.hpp"
+
 namespace wxlived::ctl {
 
 namespace {
@@ -20,6 +22,11 @@ std::size_t width(const std::string& text) {
 }
 
 }  // namespace
+
+void Table::add(std::vector<std::string> row) {
+  for (std::string& cell : row) cell = terminal_safe(cell);
+  rows_.push_back(std::move(row));
+}
 
 void Table::print(std::ostream& out) const {
   std::vector<std::size_t> widths(headers_.size(), 0);

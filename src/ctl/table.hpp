@@ -9,7 +9,8 @@ namespace wxlived::ctl {
 class Table {
  public:
   explicit Table(std::vector<std::string> headers) : headers_(std::move(headers)) {}
-  void add(std::vector<std::string> row) { rows_.push_back(std::move(row)); }
+  // Cells are made terminal-safe (terminal_text.hpp): they may hold text from outside.
+  void add(std::vector<std::string> row);
   bool empty() const { return rows_.empty(); }
   void print(std::ostream& out) const;
 

@@ -307,3 +307,32 @@ TEST_CASE("config finds the database and lists configured endpoints") {
   const auto broken = run_process(bin("wxlivectl") + " --config " + (config.dir / "missing.toml").string() + " rooms");
   CHECK(broken.exit_code == 1);
 }
+
+TEST_CASE("room names with terminal escapes are shown with their control characters made visible") {
+  Fixture f;
+  Observation o;
+  o.app = "shop";
+  RoomRecord r;
+  r.app = "shop";
+  r.room_id = 9;
+  r.status = 101;
+  r.status_since_ms = kT0;
+  // ESC[2J (clear screen), OSC 0 (window title), OSC 52 (clipboard write), C1 CSI.
+  r.snapshot_json =
+      R"({"roomid":9,"name":"A\u001b[2JB\u001b]0;pwned\u0007C\u001b]52;c;aGk=\u0007D\u009b2JE"})";
+  r.first_seen_ms = kT0;
+  r.last_seen_ms = kT0;
+  o.room_upserts.push_back(r);
+  must(f.store.commit_observation(o));
+  for (const std::string args : {"rooms", "room 9", "rooms --json", "room 9 --json"}) {
+    CAPTURE(args);
+    const auto shown = f.ctl(args);
+    REQUIRE(shown.exit_code == 0);
+    CHECK(shown.output.find('\x1b') == std::string::npos);
+    CHECK(shown.output.find('\x07') == std::string::npos);
+    CHECK(shown.output.find("\xc2\x9b") == std::string::npos);
+  }
+  const auto table = f.ctl("rooms");
+  CHECK_MESSAGE(table.output.find(R"(A\x1b[2JB\x1b]0;pwned\x07C\x1b]52;c;aGk=\x07D\u009b2JE)") != std::string::npos,
+                table.output);
+}
