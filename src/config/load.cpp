@@ -302,6 +302,16 @@ class ConfigReader {
       error(line_of(*t.get(key)), join(path, key), reason);
   }
 
+  // The token calls carry the app secret in the URL or body: never in clear.
+  void refuse_plain_http_to_wechat(const toml::table& t, const std::string& path, const std::string& api_base) {
+    std::string reason;
+    const auto parsed = parse_http_url(api_base, reason);
+    if (!parsed || parsed->scheme != "http" || !is_wechat_host(api_base)) return;
+    const toml::node* n = t.get("api_base");
+    error(n ? line_of(*n) : 0, join(path, "api_base"),
+          "plain http to WeChat's host would send the app secret in clear: use https");
+  }
+
   void read_apps(const toml::table& root, std::vector<AppSettings>& apps) {
     const toml::array* arr = table_array(root, "app");
     if (!arr || arr->empty()) {
@@ -323,6 +333,7 @@ class ConfigReader {
       if (auto source = secret_source(t, path, needs_secret); source && options_.read_secrets)
         if (auto secret = load_secret(t, path, *source)) app.secret = std::move(*secret);
       read_url(t, path, "api_base", app.api_base, false);
+      refuse_plain_http_to_wechat(t, path, app.api_base);
       read_daily_quota(t, path, app);
       read_int(t, path, "page_size", app.page_size, 1, 100);
       apps.push_back(std::move(app));
@@ -460,15 +471,17 @@ class ConfigReader {
     }
   }
 
-  // The documented 60 s floor and rule durations bind against WeChat itself;
-  // only a fake (tests, demos) may shorten them.
+  // The documented 60 s floor and rule durations bind against WeChat itself
+  // and against any host off this machine (an IP address or an alias may be
+  // WeChat too); only a fake on loopback (tests, demos) may shorten them.
   void check_wechat_floors(const toml::table& root, const Config& config) {
     const AppSettings* wechat_app = nullptr;
     for (const auto& app : config.apps)
-      if (is_wechat_host(app.api_base)) wechat_app = &app;
+      if (is_wechat_host(app.api_base) || !is_loopback_host(app.api_base)) wechat_app = &app;
     if (!wechat_app) return;
-    const std::string why = " while app \"" + wechat_app->name + "\" polls WeChat's own host (" +
-                            wechat_app->api_base + ")";
+    const std::string why = " while app \"" + wechat_app->name + "\" polls " +
+                            (is_wechat_host(wechat_app->api_base) ? "WeChat's own host" : "a host off this machine") +
+                            " (" + wechat_app->api_base + "); only a fake on loopback may go below it";
     auto check = [&](std::string_view table, std::string_view key, int value, int floor) {
       if (value >= floor) return;
       const toml::node* n = root.at_path(std::string(table) + "." + std::string(key)).node();

@@ -2,6 +2,9 @@
 
 #include <curl/curl.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
 #include <charconv>
 #include <memory>
 
@@ -82,11 +85,31 @@ bool valid_listen_address(std::string_view address, std::string& reason) {
   return true;
 }
 
+std::string normalized_host(std::string_view host) {
+  std::string out(host);
+  if (out.size() >= 2 && out.front() == '[' && out.back() == ']') out = out.substr(1, out.size() - 2);
+  for (char& c : out)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  if (!out.empty() && out.back() == '.') out.pop_back();  // the root label: same host
+  return out;
+}
+
+bool is_loopback_host(std::string_view url) {
+  std::string reason;
+  auto parsed = parse_http_url(url, reason);
+  if (!parsed) return false;
+  const std::string host = normalized_host(parsed->host);
+  if (host == "localhost" || host.ends_with(".localhost") || host == "::1") return true;
+  in_addr v4{};
+  return ::inet_pton(AF_INET, host.c_str(), &v4) == 1 && (ntohl(v4.s_addr) >> 24) == 127;
+}
+
 bool is_wechat_host(std::string_view url) {
   std::string reason;
   auto parsed = parse_http_url(url, reason);
   if (!parsed) return false;
-  std::string_view host = parsed->host;
+  const std::string normalized = normalized_host(parsed->host);
+  std::string_view host = normalized;
   auto ends_with = [&](std::string_view suffix) {
     return host == suffix.substr(1) || (host.size() > suffix.size() && host.ends_with(suffix));
   };

@@ -169,9 +169,37 @@ TEST_CASE("a min_interval_s below 60 is refused against WeChat's own host") {
   CHECK(errors[0].key == "poll.min_interval_s");
   CHECK(errors[0].line == 12);
   CHECK(errors[0].message ==
-        "5 is below WeChat's 60 while app \"shop\" polls WeChat's own host (https://api.weixin.qq.com)");
+        "5 is below WeChat's 60 while app \"shop\" polls WeChat's own host (https://api.weixin.qq.com); only a fake "
+        "on loopback may go below it");
   CHECK(errors[1].key == "rules.abnormal_timeout_s");
   CHECK(errors[2].key == "rules.replay_delay_s");
+}
+
+TEST_CASE("the floors bind for WeChat's host however it is spelled and for any host off this machine") {
+  ConfigFixture fx;
+  for (const char* base : {"https://API.WEIXIN.QQ.COM", "https://api.weixin.qq.com.", "https://Api.Weixin.QQ.com.:443",
+                           "https://101.89.0.1", "https://wx-proxy.example.com", "https://[2001:db8::1]"}) {
+    CAPTURE(base);
+    auto result = fx.load(replaced(valid_fake_config(), "http://127.0.0.1:8080", base));
+    REQUIRE_FALSE(result);
+    CHECK(result.error().front().key == "poll.min_interval_s");
+  }
+  for (const char* base : {"http://127.0.0.1:8080", "http://127.0.0.2:1", "http://localhost:8080", "http://[::1]:80"}) {
+    CAPTURE(base);
+    CHECK(fx.load(replaced(valid_fake_config(), "http://127.0.0.1:8080", base)));
+  }
+}
+
+TEST_CASE("plain http to WeChat's host is refused: the app secret would travel in clear") {
+  ConfigFixture fx;
+  std::string toml = replaced(valid_fake_config(), "http://127.0.0.1:8080", "http://API.weixin.qq.com");
+  toml = replaced(toml, "min_interval_s = 5", "min_interval_s = 60");
+  toml = replaced(toml, "abnormal_timeout_s = 30", "abnormal_timeout_s = 900");
+  toml = replaced(toml, "replay_delay_s = 10", "replay_delay_s = 600");
+  const auto error = only_error(fx, toml);
+  CHECK(error.key == "app[0].api_base");
+  CHECK(error.line == 8);
+  CHECK(error.message == "plain http to WeChat's host would send the app secret in clear: use https");
 }
 
 TEST_CASE("WeChat's documented durations and longer ones are accepted against WeChat") {
