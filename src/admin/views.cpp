@@ -6,6 +6,7 @@
 
 #include <string_view>
 
+#include "wxlived/core/json_nesting.hpp"
 #include "wxlived/admin/json_fields.hpp"
 #include "wxlived/admin/time_text.hpp"
 
@@ -22,8 +23,7 @@ using json::Writer;
 void raw_json(Writer& w, const char* k, const std::string& text) {
   w.Key(k);
   rapidjson::Document doc;
-  doc.Parse(text.c_str(), text.size());
-  if (doc.HasParseError()) {
+  if (!parse_bounded_json(doc, text)) {
     w.Null();
   } else {
     doc.Accept(w);
@@ -81,8 +81,7 @@ std::string text_of(const rapidjson::StringBuffer& buffer) { return std::string(
 
 std::string room_name(const std::string& snapshot_json) {
   rapidjson::Document doc;
-  doc.Parse(snapshot_json.c_str(), snapshot_json.size());
-  if (doc.HasParseError() || !doc.IsObject()) return "";
+  if (!parse_bounded_json(doc, snapshot_json) || !doc.IsObject()) return "";
   auto it = doc.FindMember("name");
   if (it == doc.MemberEnd()) return "";
   if (it->value.IsString()) return it->value.GetString();

@@ -12,6 +12,7 @@
 #include "table.hpp"
 #include "terminal_text.hpp"
 #include "time_text.hpp"
+#include "wxlived/core/json_nesting.hpp"
 #include "wxlived/admin/json_fields.hpp"
 #include "wxlived/admin/views.hpp"
 #include "wxlived/store/state_store.hpp"
@@ -80,8 +81,7 @@ std::string json_string(const rapidjson::Value& obj, const char* k) {
 // One line about what an event says: "not_started -> live (observed)".
 std::string event_summary(const std::string& body_json) {
   rapidjson::Document doc;
-  doc.Parse(body_json.c_str(), body_json.size());
-  if (doc.HasParseError() || !doc.IsObject()) return "";
+  if (!parse_bounded_json(doc, body_json) || !doc.IsObject()) return "";
   auto data = doc.FindMember("data");
   if (data == doc.MemberEnd() || !data->value.IsObject()) return "";
   const rapidjson::Value& d = data->value;

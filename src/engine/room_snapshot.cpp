@@ -3,6 +3,7 @@
 #include <rapidjson/document.h>
 
 #include "json_writer.hpp"
+#include "wxlived/core/json_nesting.hpp"
 
 namespace wxlived::engine {
 namespace {
@@ -55,8 +56,7 @@ std::string snapshot_to_json(const RoomMemory& memory) {
 
 std::optional<RoomMemory> snapshot_from_json(std::string_view text) {
   rapidjson::Document doc;
-  doc.Parse(text.data(), text.size());
-  if (doc.HasParseError() || !doc.IsObject()) return std::nullopt;
+  if (!parse_bounded_json(doc, text) || !doc.IsObject()) return std::nullopt;
   RoomMemory m;
   m.info.roomid = int_or(doc, "roomid", 0);
   if (m.info.roomid == 0) return std::nullopt;

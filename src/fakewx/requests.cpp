@@ -5,10 +5,16 @@
 
 #include <algorithm>
 
+#include "wxlived/core/json_nesting.hpp"
+
 namespace wxlived::fakewx {
 namespace {
 
 using rapidjson::Value;
+
+// getliveinfo bodies are flat; a hostile body of a million '[' crashed the
+// recursive parser (the fake is a test tool, and must not crash either).
+constexpr std::size_t kMaxRequestNesting = 32;
 
 RequestError empty_post_data() { return {44002, "empty post data"}; }
 RequestError data_format_error(std::string_view hint) {
@@ -19,9 +25,9 @@ RequestError data_format_error(std::string_view hint) {
 Expected<rapidjson::Document, RequestError> parse_object(std::string_view body) {
   if (body.find_first_not_of(" \t\r\n") == std::string_view::npos) return Unexpected{empty_post_data()};
   rapidjson::Document doc;
-  doc.Parse(body.data(), body.size());
-  if (doc.HasParseError()) {
-    return Unexpected{data_format_error(rapidjson::GetParseError_En(doc.GetParseError()))};
+  if (!parse_bounded_json(doc, body, kMaxRequestNesting)) {
+    return Unexpected{data_format_error(doc.HasParseError() ? rapidjson::GetParseError_En(doc.GetParseError())
+                                                            : "nested too deep")};
   }
   if (!doc.IsObject()) return Unexpected{data_format_error("body is not a JSON object")};
   return doc;
@@ -50,8 +56,7 @@ std::int64_t clamp_page_limit(std::int64_t limit) noexcept { return std::min(lim
 
 scenario::Api live_info_api(std::string_view body) noexcept {
   rapidjson::Document doc;
-  doc.Parse(body.data(), body.size());
-  if (doc.HasParseError() || !doc.IsObject()) return scenario::Api::list;
+  if (!parse_bounded_json(doc, body, kMaxRequestNesting) || !doc.IsObject()) return scenario::Api::list;
   const auto it = doc.FindMember("action");
   if (it != doc.MemberEnd() && it->value.IsString() && std::string_view(it->value.GetString()) == "get_replay") {
     return scenario::Api::replay;

@@ -9,6 +9,7 @@
 #include <limits>
 #include <map>
 
+#include "wxlived/core/json_nesting.hpp"
 #include "wxlived/engine/beijing_time.hpp"
 #include "wxlived/scenario/listing.hpp"
 #include "wxlived/scenario/quota.hpp"
@@ -34,8 +35,7 @@ std::vector<StatusEvent> status_events(const scenario::Scenario& s, const std::v
   for (const EmittedEvent& e : events) {
     if (e.event.type != "room.created" && e.event.type != "room.status_changed") continue;
     rapidjson::Document doc;
-    doc.Parse(e.event.body_json.data(), e.event.body_json.size());
-    if (doc.HasParseError() || !doc.IsObject() || !doc.HasMember("data")) continue;
+    if (!parse_bounded_json(doc, e.event.body_json) || !doc.IsObject() || !doc.HasMember("data")) continue;
     const rapidjson::Value& data = doc["data"];
     if (!data.HasMember("to") || !data["to"].IsInt() || !data.HasMember("room_id")) continue;
     StatusEvent se;

@@ -336,3 +336,32 @@ TEST_CASE("room names with terminal escapes are shown with their control charact
   CHECK_MESSAGE(table.output.find(R"(A\x1b[2JB\x1b]0;pwned\x07C\x1b]52;c;aGk=\x07D\u009b2JE)") != std::string::npos,
                 table.output);
 }
+
+TEST_CASE("stored JSON nested a million deep is shown as unreadable by every command, never a crash") {
+  Fixture f;
+  const std::string deep = std::string(1'000'000, '[') + std::string(1'000'000, ']');
+  Observation o;
+  o.app = "shop";
+  RoomRecord r;
+  r.app = "shop";
+  r.room_id = 10;
+  r.status = 101;
+  r.status_since_ms = kT0;
+  r.snapshot_json = deep;
+  r.first_seen_ms = kT0;
+  r.last_seen_ms = kT0;
+  o.room_upserts.push_back(r);
+  NewEvent e = room_event("evt_10_1", 10, std::nullopt, 101, kT0, {"crm"});
+  e.body_json = deep;
+  o.events.push_back(e);
+  must(f.store.commit_observation(o));
+  for (const std::string args : {"rooms", "rooms --json", "room 10", "room 10 --json", "events", "events --json"}) {
+    CAPTURE(args);
+    const auto shown = f.ctl(args);
+    CHECK_MESSAGE(shown.exit_code == 0, shown.output.substr(0, 2000));
+  }
+  const auto doc = parse_json(f.ctl("events --room 10 --json").output);
+  REQUIRE(doc.IsArray());
+  REQUIRE(doc.Size() == 1);
+  CHECK(doc[0]["body"].IsNull());
+}

@@ -90,3 +90,20 @@ TEST_CASE("a restart after an unreadable snapshot keeps the status and warns") {
   CHECK(e.warnings.size() == 1);
   CHECK(engine.room_status(7) == kLive);
 }
+
+TEST_CASE("a stored snapshot nested a million deep is restored as unreadable, not a crash") {
+  RestoredRoom r;
+  r.room_id = 7;
+  r.status = kLive;
+  r.status_since = kT0;
+  r.first_seen = kT0;
+  r.last_seen = kT0;
+  r.snapshot_json = std::string(1'000'000, '[') + std::string(1'000'000, ']');
+  RestoredApp saved;
+  saved.rooms.push_back(r);
+  AppEngine engine(settings());
+  const Effects restored = engine.restore(saved, kT0 + kMinute);
+  REQUIRE(restored.warnings.size() == 1);
+  CHECK(restored.warnings[0].find("unreadable snapshot") != std::string::npos);
+  CHECK(engine.room_status(7) == kLive);
+}

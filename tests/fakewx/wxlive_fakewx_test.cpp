@@ -382,3 +382,15 @@ TEST_CASE("the shared sample scenarios all start") {
     CHECK(process.stop() == 0);
   }
 }
+
+TEST_CASE("a getliveinfo body of a million [ is a data format error and the fake keeps serving") {
+  RunningFakewx server(three_rooms().json());
+  const std::string tok = server.token();
+  const Answer deep = server.post("/wxa/business/getliveinfo?access_token=" + tok, std::string(1'000'000, '['));
+  CHECK(deep.status == 200);
+  CHECK(deep.errcode() == 47001);
+  const std::string closed = std::string(100'000, '[') + std::string(100'000, ']');
+  CHECK(server.post("/wxa/business/getliveinfo?access_token=" + tok, closed).errcode() == 47001);
+  CHECK(server.get("/healthz").status == 200);
+  CHECK(server.list(tok, 0, 10).errcode() == 0);
+}

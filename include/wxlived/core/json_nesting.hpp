@@ -6,6 +6,7 @@
 #include <rapidjson/document.h>
 
 #include <cstddef>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -24,6 +25,20 @@ inline bool json_nests_deeper_than(const rapidjson::Value& root, std::size_t lim
     }
   }
   return false;
+}
+
+// What the daemon's own stored JSON (snapshots, event bodies) may nest: the
+// WeChat intake's 64 plus the few levels the engine wraps around it.
+inline constexpr std::size_t kStoredJsonMaxDepth = 128;
+
+// Parses iteratively (a million '[' cannot exhaust the stack) and refuses a
+// document nesting deeper than max_depth (the recursive walks a caller may
+// run on it: Accept, a writer, a destructor). False on either.
+inline bool parse_bounded_json(rapidjson::Document& doc, std::string_view text,
+                               std::size_t max_depth = kStoredJsonMaxDepth) {
+  const char* p = text.empty() ? "" : text.data();  // rapidjson wants a non-null pointer
+  doc.Parse<rapidjson::kParseIterativeFlag>(p, text.size());
+  return !doc.HasParseError() && !json_nests_deeper_than(doc, max_depth);
 }
 
 }  // namespace wxlived
