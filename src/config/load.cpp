@@ -11,6 +11,7 @@
 
 #include "key_suggestion.hpp"
 #include "secret_source.hpp"
+#include "toml_nesting.hpp"
 #include "url.hpp"
 
 namespace wxlived::config {
@@ -519,6 +520,9 @@ namespace {
 Expected<Config, ConfigErrors> parse_with_base(std::string_view text, const std::string& source_name,
                                                const fs::path& base_dir, const EnvLookup& env,
                                                LoadOptions options = {}) {
+  if (auto deep = toml_nesting_problem(text)) {
+    return Unexpected(ConfigErrors{{source_name, deep->line, "syntax", deep->message + ": refused before parsing"}});
+  }
   toml::table root;
   try {
     root = toml::parse(text, source_name);

@@ -1,6 +1,7 @@
 #include <algorithm>
 #include <doctest/doctest.h>
 
+#include "../../src/config/toml_nesting.hpp"
 #include "support/config_fixture.hpp"
 
 using wxlived::config::ConfigErrors;
@@ -459,4 +460,39 @@ TEST_CASE("loading without secrets never reads them and still checks the rest") 
                                              {.read_secrets = false});
   REQUIRE_FALSE(broken);
   CHECK(broken.error()[0].key == "webhook[0].colour");
+}
+
+TEST_CASE("a config nested 40,000 deep is refused with its line before toml++ parses it") {
+  ConfigFixture fx;
+  std::string header = "[a";
+  for (int i = 0; i < 40000; ++i) header += ".a";
+  header += "]\n";
+  const std::string arrays = "x = " + std::string(100000, '[') + std::string(100000, ']') + "\n";
+  std::string inline_tables = "y = ";
+  for (int i = 0; i < 50000; ++i) inline_tables += "{a=";
+  inline_tables += "1" + std::string(50000, '}') + "\n";
+  for (const std::string& tail : {header, arrays, inline_tables}) {
+    const auto error = only_error(fx, valid_fake_config() + "\n" + tail);
+    CHECK(error.key == "syntax");
+    const std::string head = valid_fake_config() + "\n";
+    CHECK(error.line == 1 + std::count(head.begin(), head.end(), '\n'));
+    CHECK(error.message.find("refused before parsing") != std::string::npos);
+  }
+}
+
+TEST_CASE("nesting up to the limit, dots in values and brackets in strings and comments are not counted") {
+  ConfigFixture fx;
+  std::string ok = valid_fake_config();
+  ok += "# [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[ a.b.c.d\n";
+  CHECK(fx.load(ok));
+  const std::string deep_value = "x = " + std::string(64, '[') + "1.5, 2.5" + std::string(64, ']') + "\n";
+  CHECK_FALSE(wxlived::config::toml_nesting_problem(deep_value));
+  CHECK(wxlived::config::toml_nesting_problem("x = " + std::string(65, '[') + std::string(65, ']')));
+  std::string key = "a";
+  for (int i = 1; i < 64; ++i) key += ".a";
+  CHECK_FALSE(wxlived::config::toml_nesting_problem(key + " = 1\n[" + key + "]\n"));
+  CHECK(wxlived::config::toml_nesting_problem(key + ".a = 1\n"));
+  const std::string strings = "s = \"[[[[{{{{a.a.a\\\"\"\nt = '''\n" + std::string(200, '[') + "\n'''\n";
+  CHECK_FALSE(wxlived::config::toml_nesting_problem(strings));
+  CHECK_FALSE(wxlived::config::toml_nesting_problem("floats = [\n" + std::string(100, '1') + ".5,\n  2.5e3,\n]\n"));
 }
