@@ -399,20 +399,50 @@ Effects AppEngine::on_list_page(Millis now, const Call& call, const wechat::Room
       const auto listed = static_cast<std::int64_t>(known_rooms());
       s.end = std::min(page.total, s.end + std::max<std::int64_t>(0, page.total - listed));
     }
+    if (s.end > max_sweep_rooms()) {
+      out.warnings.push_back("the list says " + std::to_string(page.total) + " rooms; a sweep reads at most " +
+                             std::to_string(max_sweep_rooms()) + " (" +
+                             std::to_string(static_cast<int>(settings_.max_sweep_share * 100)) +
+                             " % of the daily quota in pages)");
+      s.end = max_sweep_rooms();
+    }
   } else if (*s.total != page.total) {
     s.consistent = false;
   }
   if (page.dropped > 0) s.consistent = false;
+  // One room id once per sweep, the first sighting wins: a repeat within a
+  // sweep is WeChat's list shifting or a broken answer, never a change.
+  std::int64_t fresh = 0;
   for (const wechat::RoomInfo& info : page.rooms) {
+    if (!s.seen.insert(info.roomid).second) continue;
+    ++fresh;
     observe_room(now, info, out);
-    s.seen.insert(info.roomid);
+  }
+  const auto repeated = static_cast<std::int64_t>(page.rooms.size()) - fresh;
+  if (repeated > 0) {
+    s.consistent = false;
+    out.warnings.push_back(std::to_string(repeated) + " room(s) at list start " + std::to_string(call.start) +
+                           " already seen in this sweep: ignored");
   }
   const std::int64_t expected = std::max<std::int64_t>(0, std::min(call.limit, page.total - call.start));
   const bool short_page = static_cast<std::int64_t>(page.rooms.size()) + page.dropped < expected;
   if (short_page) s.consistent = false;
+  // A later page with nothing new is a list that is not what its total
+  // says (a lying total spent a whole day's quota in two seconds): stop.
+  const bool stale_page = call.start > 0 && !page.rooms.empty() && fresh == 0;
+  if (stale_page) out.warnings.push_back("list page at start " + std::to_string(call.start) +
+                                         " brought no room not already seen: sweep ended");
   s.next_start = call.start + call.limit;
-  if (short_page || page.rooms.empty() || s.next_start >= std::min(s.end, page.total)) finish_sweep(now, out);
+  if (short_page || stale_page || page.rooms.empty() || s.next_start >= std::min(s.end, page.total))
+    finish_sweep(now, out);
   return out;
+}
+
+// The deepest a sweep reads: a share of the daily quota in pages, so no
+// list total, true or not, can spend the day on one sweep.
+std::int64_t AppEngine::max_sweep_rooms() const {
+  const auto pages = static_cast<std::int64_t>(static_cast<double>(ledger_.limit()) * settings_.max_sweep_share);
+  return std::max<std::int64_t>(1, pages) * settings_.page_size;
 }
 
 void AppEngine::finish_sweep(Millis now, Effects& out) {
@@ -420,7 +450,7 @@ void AppEngine::finish_sweep(Millis now, Effects& out) {
   sweep_.reset();
   last_answered_sweep_ = s.started;
   if (!s.total) return;
-  last_total_ = s.total;
+  last_total_ = std::min(*s.total, max_sweep_rooms());
   const bool complete = s.full && s.consistent && static_cast<std::int64_t>(s.seen.size()) == *s.total &&
                         s.next_start >= *s.total;
   if (!complete) return;

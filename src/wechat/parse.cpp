@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "wxlived/core/json_nesting.hpp"
+#include "wxlived/log/utf8.hpp"
 
 namespace wxlived::wechat {
 namespace {
@@ -63,10 +64,14 @@ constexpr std::size_t kMaxNesting = 64;
 // Iterative parsing and the nesting limit: a body of a million '[' overflowed
 // the stack in the recursive parser, and goods nested 100,000 deep did in
 // compact_json's recursive writer (the daemon reads bodies of any size).
-Expected<rapidjson::Document, ApiError> checked_document(std::string_view body) {
+// Invalid UTF-8 (a name with FF FE C0 AF) is replaced by U+FFFD here, once,
+// before anything is parsed: every output after this (the store, webhook
+// bodies, logs, wxlivectl) is UTF-8. JSON's structure is ASCII, so the
+// replacement can only change string contents.
+Expected<rapidjson::Document, ApiError> checked_document(std::string_view raw_body) {
+  const std::string body = log::valid_utf8(std::string(raw_body));
   rapidjson::Document doc;
-  const char* text = body.empty() ? "" : body.data();  // rapidjson wants a non-null pointer
-  doc.Parse<rapidjson::kParseIterativeFlag>(text, body.size());
+  doc.Parse<rapidjson::kParseIterativeFlag>(body.c_str(), body.size());
   if (doc.HasParseError()) return Unexpected(malformed("body is not JSON"));
   if (!doc.IsObject()) return Unexpected(malformed("body is not a JSON object"));
   if (wxlived::json_nests_deeper_than(doc, kMaxNesting))

@@ -3,6 +3,7 @@
 
 #include <string>
 
+#include "wxlived/log/utf8.hpp"
 #include "wxlived/wechat/parse.hpp"
 
 using namespace wxlived::wechat;
@@ -157,4 +158,17 @@ TEST_CASE("HTTP and transport failures become taxonomy values") {
   CHECK(transport_error(r)->http_status == 502);
   r.status = 200;
   CHECK_FALSE(transport_error(r).has_value());
+}
+
+TEST_CASE("invalid UTF-8 in a room name is replaced by U+FFFD at intake") {
+  const std::string body = std::string(R"({"errcode":0,"room_info":[{"name":"A)") + "\xFF\xFE\xC0\xAF" +
+                           R"(B","roomid":7,"live_status":101,"start_time":1,"end_time":2,"anchor_name":"x)" + "\xC3" +
+                           R"("}],"total":1})";
+  auto page = parse_room_list(body);
+  REQUIRE(page);
+  REQUIRE(page->rooms.size() == 1);
+  const std::string replacement = "\xEF\xBF\xBD";
+  CHECK(page->rooms[0].name == "A" + replacement + replacement + replacement + replacement + "B");
+  CHECK(page->rooms[0].anchor_name == "x" + replacement);
+  CHECK(wxlived::log::valid_utf8(page->rooms[0].name) == page->rooms[0].name);
 }

@@ -55,6 +55,7 @@ struct EngineSettings {
   double pacing_margin = 0.15;               // share of the spendable budget held back at each decision
   double cold_share = 0.08;                  // of the budget for quiet time
   double deep_share = 0.05;                  // of the budget for deep sweeps
+  double max_sweep_share = 0.2;              // one sweep reads at most this share of the daily quota in pages
   double fixed_reserve_share = 0.08;         // fixed policy: kept for replays and rule confirmations
 };
 
@@ -142,6 +143,7 @@ class AppEngine {
   Millis next_sweep_time(Millis now, Millis* hint, bool* confirm);
   std::int64_t shallow_depth() const;
   std::int64_t full_pages() const;
+  std::int64_t max_sweep_rooms() const;
   std::vector<Deadline> deadlines() const;
   std::vector<HotSpan> hot_spans(Millis now, Millis day_end) const;
   std::int64_t replay_reserve(Millis now, Millis day_end) const;
