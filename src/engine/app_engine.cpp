@@ -468,7 +468,8 @@ void AppEngine::finish_sweep(Millis now, Effects& out) {
 void AppEngine::observe_room(Millis now, const wechat::RoomInfo& info, Effects& out) {
   const std::string label = "room " + std::to_string(info.roomid);
   if (!is_known_status(info.live_status)) {
-    out.warnings.push_back(label + ": unknown live_status " + std::to_string(info.live_status) + ", recorded as seen");
+    out.warnings.push_back(label + ": unknown live_status " + std::to_string(info.live_status) +
+                           ", recorded as seen, status unchanged");
   }
   auto it = rooms_.find(info.roomid);
   if (it == rooms_.end() || it->second.removed_at) {
@@ -499,7 +500,9 @@ void AppEngine::observe_room(Millis now, const wechat::RoomInfo& info, Effects& 
   room.memory.info.live_status = room.status;  // change_status moves it
   const int from = room.status;
   const int to = info.live_status;
-  if (to != from) {
+  // A value outside 101..107 is recorded as seen, never as a change:
+  // flapping between -1, 0 and 999 would otherwise announce an event per poll.
+  if (to != from && is_known_status(to)) {
     if (is_terminal_status(from)) {
       out.warnings.push_back(label + ": " + std::to_string(from) + " -> " + std::to_string(to) +
                              " after a final status, recorded as observed");

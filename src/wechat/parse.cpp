@@ -4,7 +4,9 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include <algorithm>
 #include <charconv>
+#include <climits>
 #include <cmath>
 #include <utility>
 #include <vector>
@@ -80,10 +82,25 @@ Expected<rapidjson::Document, ApiError> checked_document(std::string_view raw_bo
   const auto errcode = doc.HasMember("errcode") ? integer_field(doc, "errcode") : std::optional<std::int64_t>(0);
   if (!errcode) return Unexpected(malformed("errcode is not a number"));
   if (*errcode != 0) {
+    // Never narrowed: 2^32 + 45009 is not 45009.
+    if (*errcode < INT_MIN || *errcode > INT_MAX)
+      return Unexpected(ApiError{Outcome::unknown_errcode, 0, 0,
+                                 "errcode " + std::to_string(*errcode) + ": " + string_field(doc, "errmsg")});
     const int code = static_cast<int>(*errcode);
     return Unexpected(ApiError{outcome_of_errcode(code), code, 0, string_field(doc, "errmsg")});
   }
   return doc;
+}
+
+// A room time must be a plausible Unix second: 0 (unset) up to 2100-01-01.
+// Beyond it the engine's millisecond arithmetic would overflow (end_time =
+// INT64_MAX once produced a 102 -> 107 dated 1969).
+constexpr std::int64_t kLatestRoomTime = 4'102'444'800;
+
+std::optional<std::int64_t> room_time(const Value& v, const char* key) {
+  const auto t = integer_field(v, key).value_or(0);
+  if (t < 0 || t > kLatestRoomTime) return std::nullopt;
+  return t;
 }
 
 std::optional<RoomInfo> room_from(const Value& v) {
@@ -92,13 +109,18 @@ std::optional<RoomInfo> room_from(const Value& v) {
   const auto roomid = integer_field(v, "roomid");
   if (!roomid || *roomid <= 0) return std::nullopt;
   room.roomid = *roomid;
-  // WeChat's documented example spells the key "live_satus".
+  // WeChat's documented example spells the key "live_satus". A value that
+  // does not fit an int is no status at all (never narrowed: 4294967397 is
+  // not 101).
   auto status = integer_field(v, "live_status");
   if (!status) status = integer_field(v, "live_satus");
-  room.live_status = status ? static_cast<int>(*status) : 0;
+  room.live_status = status && *status >= INT_MIN && *status <= INT_MAX ? static_cast<int>(*status) : 0;
   room.name = string_field(v, "name");
-  room.start_time = integer_field(v, "start_time").value_or(0);
-  room.end_time = integer_field(v, "end_time").value_or(0);
+  const auto start = room_time(v, "start_time");
+  const auto end = room_time(v, "end_time");
+  if (!start || !end) return std::nullopt;  // dropped and counted, like a bad roomid
+  room.start_time = *start;
+  room.end_time = *end;
   room.anchor_name = string_field(v, "anchor_name");
   room.cover_img = string_field(v, "cover_img");
   room.anchor_img = string_field(v, "anchor_img");
@@ -165,6 +187,9 @@ Expected<TokenGrant, ApiError> parse_token(std::string_view body) {
   grant.expires_in = integer_field(*doc, "expires_in").value_or(0);
   if (grant.access_token.empty()) return Unexpected(malformed("access_token is missing"));
   if (grant.expires_in <= 0) return Unexpected(malformed("expires_in is missing"));
+  // WeChat's tokens live 7200 s; a larger claim is held for a day at most
+  // (INT64_MAX seconds overflowed into "expired before every call").
+  grant.expires_in = std::min<std::int64_t>(grant.expires_in, kMaxTokenLifetimeS);
   return grant;
 }
 

@@ -88,3 +88,22 @@ TEST_CASE("one room id three times in one page is one room: created once, no sta
   CHECK(events_of(out, "room.status_changed").empty());
   CHECK(engine.room_status(7) == kLive);
 }
+
+TEST_CASE("statuses outside 101-107 flapping poll after poll announce nothing and keep the last known status") {
+  Driver d(settings());
+  const std::vector<int> reported{101, -1, 0, 999, 12345, -1, 0, 103};
+  std::size_t poll = 0;
+  d.rooms_at = [&](Millis) {
+    const int status = reported[std::min(poll, reported.size() - 1)];
+    return std::vector<RoomInfo>{room(7, status, kT0 - kHour, kT0 + kHour)};
+  };
+  while (poll < reported.size()) {
+    const std::size_t before = d.calls.size();
+    d.step();
+    if (d.calls.size() > before && d.calls.back().second.kind == Call::Kind::list) ++poll;
+  }
+  CHECK(events_of(d.all, "room.created").size() == 1);
+  const auto changes = events_of(d.all, "room.status_changed");
+  REQUIRE(changes.size() == 1);
+  CHECK(body_has(*changes[0], R"("from":101,"to":103)"));
+}

@@ -172,3 +172,26 @@ TEST_CASE("invalid UTF-8 in a room name is replaced by U+FFFD at intake") {
   CHECK(page->rooms[0].anchor_name == "x" + replacement);
   CHECK(wxlived::log::valid_utf8(page->rooms[0].name) == page->rooms[0].name);
 }
+
+TEST_CASE("numbers that do not fit are never narrowed: errcode, live_status, room times, expires_in") {
+  const auto errcode = parse_room_list(R"({"errcode":4294967296045009,"errmsg":"x"})");
+  REQUIRE_FALSE(errcode);
+  CHECK(errcode.error().outcome == Outcome::unknown_errcode);
+  const auto wrapped = parse_room_list(R"({"errcode":4295012305,"errmsg":"x"})");  // 2^32 + 45009
+  REQUIRE_FALSE(wrapped);
+  CHECK(wrapped.error().outcome != Outcome::quota_exhausted);
+
+  auto page = parse_room_list(
+      R"({"errcode":0,"room_info":[{"roomid":1,"live_status":4294967397,"start_time":1,"end_time":2},)"
+      R"({"roomid":2,"live_status":101,"start_time":1,"end_time":9223372036854775807},)"
+      R"({"roomid":3,"live_status":101,"start_time":-5,"end_time":2}],"total":3})");
+  REQUIRE(page);
+  REQUIRE(page->rooms.size() == 1);
+  CHECK(page->rooms[0].roomid == 1);
+  CHECK(page->rooms[0].live_status == 0);  // not 101
+  CHECK(page->dropped == 2);
+
+  const auto grant = parse_token(R"({"access_token":"T0KEN","expires_in":9223372036854775807})");
+  REQUIRE(grant);
+  CHECK(grant->expires_in == kMaxTokenLifetimeS);
+}

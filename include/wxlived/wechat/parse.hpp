@@ -14,6 +14,8 @@ namespace wxlived::wechat {
 Expected<RoomListPage, ApiError> parse_room_list(std::string_view body);
 Expected<ReplayPage, ApiError> parse_replay(std::string_view body);
 Expected<QuotaInfo, ApiError> parse_quota(std::string_view body);
+// expires_in beyond this is clamped to it: a day, against WeChat's 7200 s.
+inline constexpr std::int64_t kMaxTokenLifetimeS = 86'400;
 Expected<TokenGrant, ApiError> parse_token(std::string_view body);
 
 // The transport and HTTP layer's verdict: an ApiError unless it is a 200.
