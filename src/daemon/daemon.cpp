@@ -36,6 +36,15 @@ std::int64_t unix_ms() {
       .count();
 }
 
+// A 0-byte file opens as a new database: no rooms, no ledger. Said, not silent.
+void warn_if_empty_database(const std::filesystem::path& db_file) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(db_file, ec) || std::filesystem::file_size(db_file, ec) != 0 || ec) return;
+  log::warn("the state database is an empty file: starting with no state; every room will be announced as new "
+            "and today's quota count starts from 0",
+            {{"db", db_file.string()}});
+}
+
 }  // namespace
 
 void configure_daemon_logging(const config::Config& config) {
@@ -75,6 +84,7 @@ bool Daemon::start() {
   }
   state_lock_.emplace(std::move(*lock));
   const auto db_file = config_.daemon.db_path();
+  warn_if_empty_database(db_file);
   auto store = store::StateStore::open(db_file);
   if (!store) {
     log::critical("cannot open the state store", {{"path", db_file.string()}, {"error", store.error().to_string()}});
@@ -99,6 +109,8 @@ bool Daemon::start() {
   pruner_ = std::make_unique<RetentionPruner>(io_, *store_, unix_ms);
   pruner_->set_days(config_.retention.days);
   pruner_->start();
+  files_watch_ = std::make_unique<StoreFilesWatch>(io_, db_file);
+  files_watch_->start();
   log::info("started", {{"version", kVersion},
                         {"apps", static_cast<std::int64_t>(config_.apps.size())},
                         {"webhooks", static_cast<std::int64_t>(config_.webhooks.size())},
@@ -270,6 +282,7 @@ void Daemon::begin_shutdown(int exit_code) {
   notifier_.stopping();
   status_timer_.cancel();
   if (pruner_) pruner_->stop();
+  if (files_watch_) files_watch_->stop();
   signals_.cancel();
   for (auto& runner : runners_) runner->stop();
   shutdown_deadline_ = std::chrono::steady_clock::now() + kShutdownGrace;

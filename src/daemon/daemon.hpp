@@ -14,6 +14,7 @@
 #include "app_runner.hpp"
 #include "retention_pruner.hpp"
 #include "state_lock.hpp"
+#include "store_files_watch.hpp"
 #include "observability.hpp"
 #include "wxlived/config/config.hpp"
 #include "wxlived/delivery/delivery_worker.hpp"
@@ -58,6 +59,7 @@ class Daemon {
   std::unique_ptr<http::CurlMulti> wechat_http_;
   std::unique_ptr<delivery::DeliveryWorker> delivery_;
   std::unique_ptr<RetentionPruner> pruner_;
+  std::unique_ptr<StoreFilesWatch> files_watch_;
   std::vector<std::unique_ptr<AppRunner>> runners_;
   // SIGHUP: runners of removed or changed apps finish their call in flight
   // here; a changed app's new runner starts once its old one is gone, so two

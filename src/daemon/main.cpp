@@ -1,6 +1,7 @@
 // wxlived: the daemon and its offline tools (SPEC section 2).
 #include <CLI/CLI.hpp>
 
+#include <csignal>
 #include <iostream>
 
 #include "check_config_command.hpp"
@@ -15,6 +16,11 @@ constexpr int kUsageError = 64;  // EX_USAGE: keeps exit 2 for "config invalid"
 }  // namespace
 
 int main(int argc, char** argv) {
+  // systemd may send SIGHUP (a reload) as soon as the process exists; its
+  // default action would end the daemon (exit 129) until the loop's
+  // signal_set takes it over. Until then a reload has nothing to re-read:
+  // the config is read after this line anyway.
+  std::signal(SIGHUP, SIG_IGN);
   CLI::App app{"wxlived: watches WeChat Mini Program live rooms within the daily API quota and pushes every "
                "change, signed, to webhook receivers."};
   app.set_version_flag("--version", std::string("wxlived ") + wxlived::kVersion);
@@ -49,6 +55,7 @@ int main(int argc, char** argv) {
   }
 
   if (run->parsed()) return wxlived::daemon::run_command(run_config);
+  std::signal(SIGHUP, SIG_DFL);  // the offline tools end with their terminal, as usual
   if (check->parsed()) return wxlived::daemon::check_config_command(config_file, std::cout, std::cerr);
   if (simulate->parsed()) {
     sim.policy = policy == "fixed" ? wxlived::engine::Policy::fixed : wxlived::engine::Policy::adaptive;

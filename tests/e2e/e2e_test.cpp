@@ -284,3 +284,52 @@ TEST_CASE("a second daemon on the same state directory exits 1 naming the first 
   REQUIRE_MESSAGE(eventually([&] { return stack.log_count("started") >= 1; }, 20s), stack.daemon_logs());
   CHECK(stack.stop_daemon(SIGTERM) == 0);
 }
+
+namespace {
+
+// The signal masks in /proc/PID/status: "SigIgn:\t0000000000000001" and the like.
+std::uint64_t signal_mask(pid_t pid, const std::string& field) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
+  for (std::string line; std::getline(in, line);)
+    if (line.rfind(field + ":", 0) == 0) return std::stoull(line.substr(field.size() + 1), nullptr, 16);
+  return 0;
+}
+
+}  // namespace
+
+TEST_CASE("SIGHUP from the first line of main on, all through the start, never ends the daemon") {
+  Stack stack(quiet_scenario(), always(204));
+  stack.start_daemon();
+  const pid_t pid = stack.daemon_pid();
+  const std::uint64_t hup = 1ULL << (SIGHUP - 1);
+  // main's first line has run once SIGHUP is ignored or caught (before it,
+  // only the dynamic loader runs: no program can act there, and systemd
+  // sends no reload before READY=1).
+  REQUIRE(eventually([&] { return ((signal_mask(pid, "SigIgn") | signal_mask(pid, "SigCgt")) & hup) != 0; }, 10s));
+  for (int i = 0; i < 200 && stack.log_count("started") == 0; ++i) {
+    REQUIRE_MESSAGE(stack.daemon_running(), stack.daemon_logs());
+    ::kill(pid, SIGHUP);
+    std::this_thread::sleep_for(1ms);
+  }
+  REQUIRE_MESSAGE(eventually([&] { return stack.log_count("started") >= 1; }, 20s), stack.daemon_logs());
+  CHECK(stack.daemon_running());
+  CHECK(stack.stop_daemon(SIGTERM) == 0);
+}
+
+TEST_CASE("a 0-byte database file is said at warning level and a deleted WAL is logged as an error") {
+  Stack stack(quiet_scenario(), always(204));
+  std::filesystem::create_directories(stack.db().parent_path());
+  std::ofstream(stack.db()).close();  // 0 bytes
+  stack.start_daemon();
+  REQUIRE_MESSAGE(eventually([&] { return stack.log_count("started") >= 1; }, 20s), stack.daemon_logs());
+  CHECK(stack.log_count("warn the state database is an empty file") == 1);
+
+  const std::filesystem::path wal = stack.db().string() + "-wal";
+  REQUIRE(std::filesystem::exists(wal));
+  std::filesystem::remove(wal);
+  const bool logged = eventually([&] { return stack.log_count("-wal file was deleted") >= 1; }, 20s);
+  CHECK(stack.stop_daemon(SIGTERM) == 0);
+  INFO(stack.daemon_logs());
+  CHECK(logged);
+  CHECK(stack.log_count("-wal file was deleted") == 1);  // once per incident, not every check
+}
