@@ -2,7 +2,10 @@
 
 #include <toml++/toml.h>
 
+#include <sys/stat.h>
+
 #include <array>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
@@ -77,10 +80,14 @@ class ConfigReader {
   }
 
   ConfigErrors take_errors() { return std::move(errors_); }
+  std::vector<std::string> take_warnings() { return std::move(warnings_); }
 
  private:
   void error(int line, std::string key, std::string message) {
     errors_.push_back({file_, line, std::move(key), std::move(message)});
+  }
+  void warning(int line, std::string key, std::string message) {
+    warnings_.push_back(ConfigError{file_, line, std::move(key), "warning: " + std::move(message)}.to_string());
   }
 
   static std::string join(std::string_view path, std::string_view key) {
@@ -191,6 +198,10 @@ class ConfigReader {
         out.admin_listen = *listen;
       else
         error(line_of(*t.get("admin_listen")), "daemon.admin_listen", reason);
+      if (!listen->empty() && reason.empty() && !is_loopback_host("http://" + *listen))
+        warning(line_of(*t.get("admin_listen")), "daemon.admin_listen",
+                *listen + " is reachable from other machines and the admin port has no authentication: keep it "
+                          "on loopback, or behind a firewall or an authenticating proxy");
     }
   }
 
@@ -267,7 +278,20 @@ class ConfigReader {
       error(secret_line(t), path + "." + secret_key(source.kind), secret.error());
       return std::nullopt;
     }
+    if (source.kind == SecretKind::file) warn_if_loose(t, path, source.reference);
     return *secret;
+  }
+
+  // Read anyway (the folder may be what protects it), but said: a secret
+  // file others can read is a secret others can read.
+  void warn_if_loose(const toml::table& t, const std::string& path, const fs::path& reference) {
+    const fs::path file = reference.is_relative() ? base_dir_ / reference : reference;
+    struct stat st {};
+    if (::stat(file.c_str(), &st) != 0 || (st.st_mode & 077) == 0) return;
+    char mode[8];
+    std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(st.st_mode & 07777));
+    warning(secret_line(t), path + ".secret_file",
+            file.string() + " is readable by group or others (" + mode + "): chmod 600 it");
   }
 
   static std::string secret_key(SecretKind kind) {
@@ -499,6 +523,7 @@ class ConfigReader {
   const EnvLookup& env_;
   LoadOptions options_;
   ConfigErrors errors_;
+  std::vector<std::string> warnings_;
 };
 
 }  // namespace
@@ -532,6 +557,7 @@ Expected<Config, ConfigErrors> parse_with_base(std::string_view text, const std:
   }
   ConfigReader reader(source_name, base_dir, env, options);
   Config config = reader.read(root);
+  config.warnings = reader.take_warnings();
   if (auto errors = reader.take_errors(); !errors.empty()) {
     std::stable_sort(errors.begin(), errors.end(),
                      [](const ConfigError& a, const ConfigError& b) { return a.line < b.line; });

@@ -12,6 +12,7 @@ int check_config_command(const std::filesystem::path& config_file, std::ostream&
     for (const auto& problem : config.error()) err << problem.to_string() << '\n';
     return 2;
   }
+  for (const auto& warning : config->warnings) err << warning << '\n';
   out << config_file.string() << ": ok: " << config->summary() << '\n';
   return 0;
 }

@@ -6,6 +6,7 @@
 #include <csignal>
 #include <utility>
 
+#include "state_permissions.hpp"
 #include "wxlived/config/load.hpp"
 #include "wxlived/log/journal_stream.hpp"
 #include "wxlived/log/log.hpp"
@@ -69,6 +70,7 @@ Daemon::~Daemon() = default;
 
 int Daemon::run() {
   configure_daemon_logging(config_);
+  for (const auto& warning : config_.warnings) log::warn("config", {{"warning", warning}});
   if (!start()) return 1;
   watch_signals();
   io_.run();
@@ -85,6 +87,7 @@ bool Daemon::start() {
   state_lock_.emplace(std::move(*lock));
   const auto db_file = config_.daemon.db_path();
   warn_if_empty_database(db_file);
+  tighten_state_permissions(config_.daemon.state_dir, db_file);
   auto store = store::StateStore::open(db_file);
   if (!store) {
     log::critical("cannot open the state store", {{"path", db_file.string()}, {"error", store.error().to_string()}});
@@ -183,6 +186,7 @@ void Daemon::reload() {
   }
   const config::Config old_config = std::exchange(config_, std::move(*fresh));
   configure_daemon_logging(config_);
+  for (const auto& warning : config_.warnings) log::warn("config", {{"warning", warning}});
   delivery_->reconfigure(config_.webhooks);
   delivery_->set_policy(delivery_policy(config_));
   std::vector<std::string> endpoints;

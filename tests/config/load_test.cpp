@@ -496,3 +496,26 @@ TEST_CASE("nesting up to the limit, dots in values and brackets in strings and c
   CHECK_FALSE(wxlived::config::toml_nesting_problem(strings));
   CHECK_FALSE(wxlived::config::toml_nesting_problem("floats = [\n" + std::string(100, '1') + ".5,\n  2.5e3,\n]\n"));
 }
+
+TEST_CASE("a secret file others can read and a non-loopback admin_listen are loaded with a warning each") {
+  ConfigFixture fx;
+  std::filesystem::permissions(fx.dir / "secrets/shop", std::filesystem::perms(0644));
+  std::filesystem::permissions(fx.dir / "secrets/crm", std::filesystem::perms(0600));
+  std::string toml = replaced(valid_fake_config(), "log_format = \"json\"",
+                              "log_format = \"json\"\nadmin_listen = \"0.0.0.0:9466\"");
+  auto config = fx.load(toml);
+  REQUIRE(config);
+  REQUIRE(config->warnings.size() == 2);
+  const std::string all = config->warnings[0] + "\n" + config->warnings[1];
+  INFO(all);
+  CHECK(all.find(fx.path() + ":4: daemon.admin_listen: warning: 0.0.0.0:9466 is reachable from other machines") !=
+        std::string::npos);
+  CHECK(all.find("app[0].secret_file: warning: " + (fx.dir / "secrets/shop").string() +
+                 " is readable by group or others (0644): chmod 600 it") != std::string::npos);
+  CHECK(all.find(wxlived::testing::kAppSecret) == std::string::npos);
+
+  std::filesystem::permissions(fx.dir / "secrets/shop", std::filesystem::perms(0600));
+  auto tight = fx.load(replaced(toml, "0.0.0.0:9466", "127.0.0.1:9466"));
+  REQUIRE(tight);
+  CHECK(tight->warnings.empty());
+}

@@ -333,3 +333,27 @@ TEST_CASE("a 0-byte database file is said at warning level and a deleted WAL is 
   CHECK(logged);
   CHECK(stack.log_count("-wal file was deleted") == 1);  // once per incident, not every check
 }
+
+TEST_CASE("a state_dir and database others can read are made private at start, with a warning each") {
+  Stack stack(quiet_scenario(), always(204));
+  const auto state = stack.db().parent_path();
+  {
+    auto store = wxlived::store::StateStore::open(stack.db());  // an existing database...
+    REQUIRE(store.has_value());
+  }
+  std::filesystem::permissions(state, std::filesystem::perms(0777));  // ...in a loose folder
+  std::filesystem::permissions(stack.db(), std::filesystem::perms(0666));
+  stack.start_daemon();
+  REQUIRE_MESSAGE(eventually([&] { return stack.log_count("started") >= 1; }, 20s), stack.daemon_logs());
+  const auto mode = [](const std::filesystem::path& p) {
+    return static_cast<unsigned>(std::filesystem::status(p).permissions()) & 0777U;
+  };
+  CHECK(mode(state) == 0700);
+  CHECK(mode(stack.db()) == 0600);
+  for (const char* suffix : {"-wal", "-shm"}) {
+    const std::filesystem::path file = stack.db().string() + suffix;
+    if (std::filesystem::exists(file)) CHECK(mode(file) == 0600);
+  }
+  CHECK(stack.log_count("was made private") == 2);
+  CHECK(stack.stop_daemon(SIGTERM) == 0);
+}

@@ -81,6 +81,9 @@ struct Config {
   DeliverySettings delivery;
   RetentionSettings retention;
   std::vector<WebhookSettings> webhooks;
+  // Valid but worth an operator's look, as "FILE:LINE: key: warning: message":
+  // check-config prints them, the daemon logs them at start and reload.
+  std::vector<std::string> warnings;
 
   const AppSettings* find_app(std::string_view name) const;
   // Every secret value in this config, for the log redactor.
