@@ -199,7 +199,7 @@ TEST_CASE("plain http to WeChat's host is refused: the app secret would travel i
   toml = replaced(toml, "replay_delay_s = 10", "replay_delay_s = 600");
   const auto error = only_error(fx, toml);
   CHECK(error.key == "app[0].api_base");
-  CHECK(error.line == 8);
+  CHECK(error.line == 9);
   CHECK(error.message == "plain http to WeChat's host would send the app secret in clear: use https");
 }
 
