@@ -383,7 +383,7 @@ TEST_CASE("the shared sample scenarios all start") {
   }
 }
 
-TEST_CASE("a getliveinfo body of a million [ is a data format error and the fake keeps serving") {
+TEST_CASE("a getliveinfo body of a million open brackets is a data format error and the fake keeps serving") {
   RunningFakewx server(three_rooms().json());
   const std::string tok = server.token();
   const Answer deep = server.post("/wxa/business/getliveinfo?access_token=" + tok, std::string(1'000'000, '['));
