@@ -81,7 +81,7 @@ int Daemon::run() {
 bool Daemon::start() {
   auto lock = StateLock::acquire(config_.daemon.state_dir);
   if (!lock) {
-    log::critical("cannot start: the state directory is taken", {{"error", lock.error()}});
+    log::critical("cannot lock the state directory", {{"error", lock.error()}});
     return false;
   }
   state_lock_.emplace(std::move(*lock));

@@ -79,7 +79,7 @@ TEST_CASE("run with a state_dir it cannot create exits 1 naming the path") {
   fx.load(toml);
   auto r = run_process(bin("wxlived") + " run --config " + fx.path());
   CHECK(r.exit_code == 1);
-  CHECK(r.output.find("cannot open the state store") != std::string::npos);
-  CHECK(r.output.find((fx.dir / "blocker/state/wxlived.db").string()) != std::string::npos);
+  CHECK(r.output.find("cannot lock the state directory") != std::string::npos);
+  CHECK(r.output.find("cannot create state_dir " + (fx.dir / "blocker/state").string()) != std::string::npos);
   CHECK(r.output.find(wxlived::testing::kAppSecret) == std::string::npos);
 }

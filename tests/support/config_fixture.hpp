@@ -18,8 +18,9 @@ struct ConfigFixture {
   std::map<std::string, std::string> vars;
 
   ConfigFixture() {
-    dir.write("secrets/shop", std::string(kAppSecret) + "\n");
-    dir.write("secrets/crm", std::string(kHookSecret) + "\n");
+    // 0600, as a correct install has them (others' read bits draw a warning).
+    for (const auto& [name, secret] : {std::pair{"secrets/shop", kAppSecret}, std::pair{"secrets/crm", kHookSecret}})
+      std::filesystem::permissions(dir.write(name, std::string(secret) + "\n"), std::filesystem::perms(0600));
   }
 
   config::EnvLookup env() const {
