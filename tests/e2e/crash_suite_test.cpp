@@ -108,12 +108,10 @@ TEST_CASE("20 kill -9 across polling, commits and deliveries lose nothing and ro
   MESSAGE(survived << " kills survived; " << events.size() << " events, " << hits.size() << " POSTs, ledger "
                    << ledger << " getliveinfo calls, the fake counted " << counted);
   INFO(stack.daemon_logs());
-  // Seen once in ~10 runs (a clean clone's scripts/test): the last run's
-  // SIGTERM exit was not 0 while everything had arrived. Reported with the
-  // logs, not failed, until understood; every other e2e test asserts exit 0
-  // on SIGTERM. What this suite proves is checked below.
-  WARN_MESSAGE(stopped == 0, "the last run's exit: " << (stopped ? std::to_string(*stopped) : "none in 20 s") << "\n"
-                                                     << stack.daemon_logs());
+  // Every e2e test asserts exit 0 on SIGTERM, this one too: a clean
+  // shutdown after 20 kills is part of what the suite proves.
+  CHECK_MESSAGE(stopped == 0, "the last run's exit: " << (stopped ? std::to_string(*stopped) : "none in 20 s") << "\n"
+                                                      << stack.daemon_logs());
   REQUIRE(all);
 
   std::set<std::string> ids_after;
