@@ -100,20 +100,21 @@ TEST_CASE("20 kill -9 across polling, commits and deliveries lose nothing and ro
     hold.release();
   }
   const bool all = stack.wait_for_everything(180s);
-  const auto ledger = ledger_calls(stack);
+  // The fake's count first: the daemon may still be polling, and only
+  // counted-then-ledger keeps "ledger >= counted" true at every instant
+  // (ledger first read 335 against 336 when a poll fell in between).
   const auto counted = fake_used(stack);
+  const auto ledger = ledger_calls(stack);
   const auto stopped = stack.stop_daemon(SIGTERM);
   const auto hits = stack.receiver().hits();
   const auto events = stack.stored_events_now();
   MESSAGE(survived << " kills survived; " << events.size() << " events, " << hits.size() << " POSTs, ledger "
                    << ledger << " getliveinfo calls, the fake counted " << counted);
   INFO(stack.daemon_logs());
-  // Seen once in ~10 runs (a clean clone's scripts/test): the last run's
-  // SIGTERM exit was not 0 while everything had arrived. Reported with the
-  // logs, not failed, until understood; every other e2e test asserts exit 0
-  // on SIGTERM. What this suite proves is checked below.
-  WARN_MESSAGE(stopped == 0, "the last run's exit: " << (stopped ? std::to_string(*stopped) : "none in 20 s") << "\n"
-                                                     << stack.daemon_logs());
+  // Every e2e test asserts exit 0 on SIGTERM, this one too: a clean
+  // shutdown after 20 kills is part of what the suite proves.
+  CHECK_MESSAGE(stopped == 0, "the last run's exit: " << (stopped ? std::to_string(*stopped) : "none in 20 s") << "\n"
+                                                      << stack.daemon_logs());
   REQUIRE(all);
 
   std::set<std::string> ids_after;
