@@ -308,21 +308,26 @@ TEST_CASE("config finds the database and lists configured endpoints") {
   CHECK(broken.exit_code == 1);
 }
 
+// A live room of app "shop" seen at kT0 with the given stored snapshot.
+RoomRecord live_room(std::int64_t id, std::string snapshot_json) {
+  RoomRecord r;
+  r.app = "shop";
+  r.room_id = id;
+  r.status = 101;
+  r.status_since_ms = kT0;
+  r.snapshot_json = std::move(snapshot_json);
+  r.first_seen_ms = kT0;
+  r.last_seen_ms = kT0;
+  return r;
+}
+
 TEST_CASE("room names with terminal escapes are shown with their control characters made visible") {
   Fixture f;
   Observation o;
   o.app = "shop";
-  RoomRecord r;
-  r.app = "shop";
-  r.room_id = 9;
-  r.status = 101;
-  r.status_since_ms = kT0;
   // ESC[2J (clear screen), OSC 0 (window title), OSC 52 (clipboard write), C1 CSI.
-  r.snapshot_json =
-      R"({"roomid":9,"name":"A\u001b[2JB\u001b]0;pwned\u0007C\u001b]52;c;aGk=\u0007D\u009b2JE"})";
-  r.first_seen_ms = kT0;
-  r.last_seen_ms = kT0;
-  o.room_upserts.push_back(r);
+  o.room_upserts.push_back(
+      live_room(9, R"({"roomid":9,"name":"A\u001b[2JB\u001b]0;pwned\u0007C\u001b]52;c;aGk=\u0007D\u009b2JE"})"));
   must(f.store.commit_observation(o));
   for (const std::string args : {"rooms", "room 9", "rooms --json", "room 9 --json"}) {
     CAPTURE(args);
@@ -343,15 +348,7 @@ TEST_CASE("stored JSON nested a million deep is shown as unreadable by every com
   const std::string deep = std::string(1'000'000, '[') + std::string(1'000'000, ']');
   Observation o;
   o.app = "shop";
-  RoomRecord r;
-  r.app = "shop";
-  r.room_id = 10;
-  r.status = 101;
-  r.status_since_ms = kT0;
-  r.snapshot_json = deep;
-  r.first_seen_ms = kT0;
-  r.last_seen_ms = kT0;
-  o.room_upserts.push_back(r);
+  o.room_upserts.push_back(live_room(10, deep));
   NewEvent e = room_event("evt_10_1", 10, std::nullopt, 101, kT0, {"crm"});
   e.body_json = deep;
   o.events.push_back(e);
