@@ -38,7 +38,7 @@ struct ServerLimits {
   // Response bodies built and not yet sent, all connections together: a
   // request that would go beyond gets 503, so clients that ask for big
   // documents and read them slowly cannot pile them up in memory.
-  std::size_t response_bytes = 256u * 1024 * 1024;
+  std::size_t response_bytes = 128u * 1024 * 1024;
 };
 
 class AdminServer {
