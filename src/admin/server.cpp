@@ -81,7 +81,7 @@ Reply busy_reply() {
   return r;
 }
 
-MHD_Result send(MHD_Connection* connection, AdminServer::State& state, Reply reply) {
+MHD_Result queue_reply(MHD_Connection* connection, AdminServer::State& state, Reply reply) {
   if (!state.take(reply.body.size())) {
     reply = busy_reply();
     state.response_bytes += reply.body.size();  // small and bounded: always sent
@@ -109,7 +109,7 @@ MHD_Result on_request(void* cls, MHD_Connection* connection, const char* url, co
   request.method = method;
   request.path = url;
   MHD_get_connection_values(connection, MHD_GET_ARGUMENT_KIND, &collect_param, &request.params);
-  return send(connection, state, state.routes.handle(request));
+  return queue_reply(connection, state, state.routes.handle(request));
 }
 
 }  // namespace
