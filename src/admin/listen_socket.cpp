@@ -4,6 +4,7 @@
 #include <netdb.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -88,6 +89,8 @@ Expected<ListenSocket, std::string> listen_on(const std::string& address, int ba
   ::freeaddrinfo(found);
   if (out.fd < 0) return Unexpected{"cannot listen on admin_listen " + address + ": " + std::strerror(error)};
   out.port = bound_port(out.fd);
+  struct stat identity {};
+  if (::fstat(out.fd, &identity) == 0) out.inode = identity.st_ino;
   const bool v6 = where->host.find(':') != std::string::npos;
   out.address = (v6 ? "[" + where->host + "]" : where->host) + ":" + std::to_string(out.port);
   return out;

@@ -14,6 +14,7 @@ struct ListenSocket {
   int port = 0;         // the port bound (port 0 asked = the one the kernel chose)
   std::string address;  // HOST:PORT as asked, with the port bound
   bool loopback = false;
+  unsigned long inode = 0;  // the socket's identity, should the fd number be reused
 };
 
 // "127.0.0.1:9466", "[::1]:0", "localhost:9466": the first address the host

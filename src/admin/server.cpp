@@ -2,6 +2,7 @@
 
 #include <microhttpd.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -25,6 +26,15 @@ unsigned connection_budget(unsigned wanted) {
   rlimit fds{};
   if (::getrlimit(RLIMIT_NOFILE, &fds) != 0 || fds.rlim_cur == RLIM_INFINITY) return wanted;
   return static_cast<unsigned>(std::max<rlim_t>(8, std::min<rlim_t>(wanted, fds.rlim_cur / 4)));
+}
+
+// After a failed MHD_start_daemon: MHD closes the socket it was given on
+// some failures (a thread that cannot start) and not on others (a bad
+// option). The fd number may already be another socket's, so it is closed
+// only while it is still the very socket we made (same inode).
+void close_if_still(const ListenSocket& socket) {
+  struct stat now {};
+  if (::fstat(socket.fd, &now) == 0 && now.st_ino == socket.inode) ::close(socket.fd);
 }
 
 void log_mhd(void*, const char* format, va_list args) {
@@ -139,9 +149,10 @@ Expected<std::unique_ptr<AdminServer>, std::string> AdminServer::start(const std
       static_cast<MHD_socket>(socket->fd), MHD_OPTION_THREAD_POOL_SIZE, pool, MHD_OPTION_CONNECTION_LIMIT,
       connections, MHD_OPTION_PER_IP_CONNECTION_LIMIT, per_ip, MHD_OPTION_CONNECTION_TIMEOUT, limits.idle_timeout_s,
       MHD_OPTION_CONNECTION_MEMORY_LIMIT, limits.connection_memory, MHD_OPTION_END);
-  // On failure the socket is left open rather than closed twice: whether
-  // MHD closed it already is not documented, and this is a start-up error.
-  if (admin->daemon_ == nullptr) return Unexpected{"admin_listen " + address + ": the HTTP server did not start"};
+  if (admin->daemon_ == nullptr) {
+    close_if_still(*socket);
+    return Unexpected{"admin_listen " + address + ": the HTTP server did not start"};
+  }
   return admin;
 }
 
