@@ -10,6 +10,7 @@
 #include "wxlived/config/load.hpp"
 #include "wxlived/log/journal_stream.hpp"
 #include "wxlived/log/log.hpp"
+#include "wxlived/sys/fd_limit.hpp"
 #include "wxlived/version.hpp"
 
 namespace wxlived::daemon {
@@ -71,11 +72,22 @@ Daemon::~Daemon() = default;
 int Daemon::run() {
   configure_daemon_logging(config_);
   for (const auto& warning : config_.warnings) log::warn("config", {{"warning", warning}});
+  use_fd_limit();
   if (!start()) return 1;
   watch_signals();
   io_.run();
   log::info("stopped", {{"exit_code", exit_code_}});
   return exit_code_;
+}
+
+// Before anything opens a socket: the admin server sizes its connection
+// limit from the soft limit in force when it starts.
+void Daemon::use_fd_limit() {
+  auto limit = sys::raise_fd_limit();
+  if (!limit)
+    log::warn("open-file limit left as it is", {{"error", limit.error()}});
+  else if (limit->raised)
+    log::info("open-file limit raised to the hard limit", {{"limit", limit->soft}});
 }
 
 bool Daemon::start() {

@@ -34,6 +34,7 @@ class Daemon {
   int run();
 
  private:
+  void use_fd_limit();
   bool start();
   bool start_runner(const config::AppSettings& app, std::string& error);
   bool start_observability();

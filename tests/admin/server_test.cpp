@@ -3,6 +3,7 @@
 #include <httplib.h>
 
 #include "admin_fixture.hpp"
+#include "raw_client.hpp"
 #include "wxlived/admin/server.hpp"
 
 using namespace wxlived::admin;
@@ -56,12 +57,34 @@ TEST_CASE("an address in use is a start error that names the address") {
   CHECK_FALSE(AdminServer::start("no-port", Routes(f.db, metrics, health, [] { return kT0; })).has_value());
 }
 
-TEST_CASE("a server stopped right after it started shuts down") {
+TEST_CASE("a server stopped right after it started shuts down and gives back every fd and its port") {
   StoreFixture f;
   Metrics metrics("0");
   Health health;
+  const int fds = open_fds_except({});
+  std::string address;
   for (int i = 0; i < 5; ++i) {
     auto server = AdminServer::start("127.0.0.1:0", Routes(f.db, metrics, health, [] { return kT0; }));
     REQUIRE(server.has_value());
+    address = (*server)->address();
   }
+  CHECK(open_fds_except({}) == fds);
+  CHECK(AdminServer::start(address, Routes(f.db, metrics, health, [] { return kT0; })).has_value());
+}
+
+TEST_CASE("HEAD gets GET's status and headers without a body") {
+  StoreFixture f;
+  Metrics metrics("0");
+  Health health;
+  auto server = AdminServer::start("127.0.0.1:0", Routes(f.db, metrics, health, [] { return kT0; }));
+  REQUIRE(server.has_value());
+  httplib::Client client("127.0.0.1", (*server)->port());
+  auto get = client.Get("/v1/rooms");
+  auto head = client.Head("/v1/rooms");
+  REQUIRE(get);
+  REQUIRE(head);
+  CHECK(head->status == 200);
+  CHECK(head->body.empty());
+  CHECK(head->get_header_value("Content-Type") == "application/json");
+  CHECK(head->get_header_value("Content-Length") == std::to_string(get->body.size()));
 }
