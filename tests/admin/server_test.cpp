@@ -9,11 +9,25 @@
 using namespace wxlived::admin;
 using namespace wxlived::admin::testing;
 
-TEST_CASE("the server answers every path and method through the routes") {
+namespace {
+
+// A store with the fixture's data, and what the routes read beside it.
+struct ServerRig {
   StoreFixture f;
-  Metrics metrics("0");
+  Metrics metrics{"0"};
   Health health;
-  auto server = AdminServer::start("127.0.0.1:0", Routes(f.db, metrics, health, [] { return kT0; }));
+
+  Routes routes() { return Routes(f.db, metrics, health, [] { return kT0; }); }
+  wxlived::Expected<std::unique_ptr<AdminServer>, std::string> start(const std::string& address = "127.0.0.1:0") {
+    return AdminServer::start(address, routes());
+  }
+};
+
+}  // namespace
+
+TEST_CASE("the server answers every path and method through the routes") {
+  ServerRig rig;
+  auto server = rig.start();
   REQUIRE_MESSAGE(server.has_value(), (server ? std::string() : server.error()));
   const int port = (*server)->port();
   CHECK(port > 0);
@@ -45,38 +59,32 @@ TEST_CASE("the server answers every path and method through the routes") {
 }
 
 TEST_CASE("an address in use is a start error that names the address") {
-  StoreFixture f;
-  Metrics metrics("0");
-  Health health;
-  auto first = AdminServer::start("127.0.0.1:0", Routes(f.db, metrics, health, [] { return kT0; }));
+  ServerRig rig;
+  auto first = rig.start();
   REQUIRE(first.has_value());
   const std::string taken = (*first)->address();
-  auto second = AdminServer::start(taken, Routes(f.db, metrics, health, [] { return kT0; }));
+  auto second = rig.start(taken);
   REQUIRE_FALSE(second.has_value());
   CHECK(second.error().find(taken) != std::string::npos);
-  CHECK_FALSE(AdminServer::start("no-port", Routes(f.db, metrics, health, [] { return kT0; })).has_value());
+  CHECK_FALSE(rig.start("no-port").has_value());
 }
 
 TEST_CASE("a server stopped right after it started shuts down and gives back every fd and its port") {
-  StoreFixture f;
-  Metrics metrics("0");
-  Health health;
+  ServerRig rig;
   const int fds = open_fds_except({});
   std::string address;
   for (int i = 0; i < 5; ++i) {
-    auto server = AdminServer::start("127.0.0.1:0", Routes(f.db, metrics, health, [] { return kT0; }));
+    auto server = rig.start();
     REQUIRE(server.has_value());
     address = (*server)->address();
   }
   CHECK(open_fds_except({}) == fds);
-  CHECK(AdminServer::start(address, Routes(f.db, metrics, health, [] { return kT0; })).has_value());
+  CHECK(rig.start(address).has_value());
 }
 
 TEST_CASE("HEAD gets GET's status and headers without a body") {
-  StoreFixture f;
-  Metrics metrics("0");
-  Health health;
-  auto server = AdminServer::start("127.0.0.1:0", Routes(f.db, metrics, health, [] { return kT0; }));
+  ServerRig rig;
+  auto server = rig.start();
   REQUIRE(server.has_value());
   httplib::Client client("127.0.0.1", (*server)->port());
   auto get = client.Get("/v1/rooms");
