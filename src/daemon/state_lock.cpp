@@ -2,12 +2,13 @@
 
 #include <fcntl.h>
 #include <sys/file.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
 #include <utility>
+
+#include "wxlived/store/database.hpp"
 
 namespace wxlived::daemon {
 namespace {
@@ -33,12 +34,8 @@ bool write_pid(int fd) {
 }  // namespace
 
 Expected<StateLock, std::string> StateLock::acquire(const std::filesystem::path& state_dir) {
-  std::error_code ec;
-  if (!std::filesystem::exists(state_dir, ec)) {
-    if (state_dir.has_parent_path()) std::filesystem::create_directories(state_dir.parent_path(), ec);
-    if (::mkdir(state_dir.c_str(), 0700) != 0 && errno != EEXIST)
-      return Unexpected{os_error("cannot create state_dir " + state_dir.string(), errno)};
-  }
+  if (auto created = store::create_private_directory(state_dir); !created)
+    return Unexpected{"cannot create state_dir " + state_dir.string() + ": " + created.error().message};
   const auto file = state_dir / "wxlived.lock";
   const int fd = ::open(file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
   if (fd < 0) return Unexpected{os_error("cannot open " + file.string(), errno)};

@@ -28,18 +28,7 @@ StoreError os_error(std::string what, int err) {
 // (they hold tokens in kv), so both are created here with tight modes rather
 // than by SQLite, which would use 0644.
 Result<void> create_private_file(const std::filesystem::path& db_file) {
-  const auto dir = db_file.parent_path();
-  if (!dir.empty()) {
-    std::error_code ec;
-    if (!std::filesystem::exists(dir, ec)) {
-      if (dir.has_parent_path()) {
-        std::filesystem::create_directories(dir.parent_path(), ec);
-      }
-      if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST) {
-        return Unexpected{os_error("mkdir " + dir.string(), errno)};
-      }
-    }
-  }
+  if (auto dir = create_private_directory(db_file.parent_path()); !dir) return dir;
   const int fd = ::open(db_file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
   if (fd < 0) {
     return Unexpected{os_error("open " + db_file.string(), errno)};
@@ -62,6 +51,14 @@ Result<ConnectionHandle> open_connection(const std::filesystem::path& db_file, i
 }
 
 }  // namespace
+
+Result<void> create_private_directory(const std::filesystem::path& dir) {
+  std::error_code ec;
+  if (dir.empty() || std::filesystem::exists(dir, ec)) return {};
+  if (dir.has_parent_path()) std::filesystem::create_directories(dir.parent_path(), ec);
+  if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST) return Unexpected{os_error("mkdir " + dir.string(), errno)};
+  return {};
+}
 
 Database::Database(ConnectionHandle connection, bool read_only)
     : connection_(std::move(connection)), read_only_(read_only) {}

@@ -109,6 +109,11 @@ class Query {
 
 class Transaction;
 
+// Creates `dir` (and its missing parents) with mode 0700 unless it exists:
+// the state folder holds tokens and is never readable by others. Used by
+// Database::open and by the daemon's state lock, which comes first.
+Result<void> create_private_directory(const std::filesystem::path& dir);
+
 class Database {
  public:
   // Opens (creating if needed) the read-write database at db_file. A missing
