@@ -19,6 +19,13 @@ Millis seconds_to_ms(std::int64_t s) { return s * kSecond; }
 
 std::int64_t ceil_div(std::int64_t a, std::int64_t b) { return b <= 0 ? a : (a + b - 1) / b; }
 
+// `first` doubled `doublings` times, never past `cap`.
+Millis doubled(Millis first, int doublings, Millis cap) {
+  Millis wait = first;
+  for (int i = 0; i < doublings && wait < cap; ++i) wait *= 2;
+  return std::min(wait, cap);
+}
+
 std::string describe(const wechat::ApiError& error) {
   std::string text = wechat::to_string(error.outcome);
   if (error.errcode != 0) text += " errcode " + std::to_string(error.errcode);
@@ -633,9 +640,8 @@ Effects AppEngine::on_failure(Millis now, const Call& call, const wechat::ApiErr
     // One failure must not pin the fallback for the life of the process:
     // ask again with backoff, and at the latest when the next day begins.
     ++quota_api_failures_;
-    Millis wait = settings_.quota_api_retry;
-    for (int i = 1; i < quota_api_failures_ && wait < settings_.max_quota_api_retry; ++i) wait *= 2;
-    quota_ask_at_ = std::min(now + std::min(wait, settings_.max_quota_api_retry), next_beijing_midnight(now));
+    const Millis wait = doubled(settings_.quota_api_retry, quota_api_failures_ - 1, settings_.max_quota_api_retry);
+    quota_ask_at_ = std::min(now + wait, next_beijing_midnight(now));
     out.warnings.push_back("quota API failed (" + describe(error) + "): using daily_quota " +
                            std::to_string(ledger_.limit()) + " until it answers, asking again in " +
                            std::to_string((quota_ask_at_ - now) / kSecond) + " s");
@@ -681,9 +687,7 @@ Effects AppEngine::on_failure(Millis now, const Call& call, const wechat::ApiErr
     backoff = 0;  // the shell has fetched a new token: retry as soon as the floor allows
   } else {
     // floor, floor, 2x, 4x, ...: a busy answer is usually over within a minute or two.
-    backoff = settings_.min_interval;
-    for (int i = 2; i < consecutive_failures_ && backoff < settings_.max_failure_backoff; ++i) backoff *= 2;
-    backoff = std::min(backoff, settings_.max_failure_backoff);
+    backoff = doubled(settings_.min_interval, consecutive_failures_ - 2, settings_.max_failure_backoff);
   }
   retry_at_ = now + backoff;
   if (call.kind == Call::Kind::replay) {
