@@ -73,11 +73,11 @@ constexpr std::size_t kMaxNesting = 64;
 Expected<rapidjson::Document, ApiError> checked_document(std::string_view raw_body) {
   const std::string body = log::valid_utf8(std::string(raw_body));
   rapidjson::Document doc;
-  doc.Parse<rapidjson::kParseIterativeFlag>(body.c_str(), body.size());
-  if (doc.HasParseError()) return Unexpected(malformed("body is not JSON"));
+  if (!wxlived::parse_bounded_json(doc, body, kMaxNesting)) {
+    return Unexpected(malformed(doc.HasParseError() ? "body is not JSON"
+                                                    : "body nests deeper than " + std::to_string(kMaxNesting) + " levels"));
+  }
   if (!doc.IsObject()) return Unexpected(malformed("body is not a JSON object"));
-  if (wxlived::json_nests_deeper_than(doc, kMaxNesting))
-    return Unexpected(malformed("body nests deeper than " + std::to_string(kMaxNesting) + " levels"));
   // Success answers of the token endpoints carry no errcode at all.
   const auto errcode = doc.HasMember("errcode") ? integer_field(doc, "errcode") : std::optional<std::int64_t>(0);
   if (!errcode) return Unexpected(malformed("errcode is not a number"));
