@@ -56,6 +56,7 @@ void configure_daemon_logging(const config::Config& config) {
   settings.journal = log::stderr_is_journal();
   log::configure_logging(settings);
   log::process_redactor().set_secrets(config.secret_values());
+  for (const auto& warning : config.warnings) log::warn("config", {{"warning", warning}});
 }
 
 Daemon::Daemon(config::Config config, std::filesystem::path config_file)
@@ -71,7 +72,6 @@ Daemon::~Daemon() = default;
 
 int Daemon::run() {
   configure_daemon_logging(config_);
-  for (const auto& warning : config_.warnings) log::warn("config", {{"warning", warning}});
   use_fd_limit();
   if (!start()) return 1;
   watch_signals();
@@ -198,7 +198,6 @@ void Daemon::reload() {
   }
   const config::Config old_config = std::exchange(config_, std::move(*fresh));
   configure_daemon_logging(config_);
-  for (const auto& warning : config_.warnings) log::warn("config", {{"warning", warning}});
   delivery_->reconfigure(config_.webhooks);
   delivery_->set_policy(delivery_policy(config_));
   std::vector<std::string> endpoints;

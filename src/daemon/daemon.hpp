@@ -76,7 +76,8 @@ class Daemon {
   int exit_code_ = 0;
 };
 
-// Logging as the config asks, journald-aware, with every secret redacted.
+// Logging as the config asks, journald-aware, with every secret redacted;
+// then the config's warnings, in that format (start and every reload).
 void configure_daemon_logging(const config::Config& config);
 
 }  // namespace wxlived::daemon

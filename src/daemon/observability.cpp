@@ -35,7 +35,7 @@ bool Observability::start(const config::Config& config, store::StateStore& store
     log::info("admin HTTP off (admin_listen = \"\")");
     return true;
   }
-  auto server = listen(config);
+  auto server = listen(config.daemon.admin_listen, config.daemon.db_path());
   if (!server) {
     error = server.error();
     return false;
@@ -45,9 +45,9 @@ bool Observability::start(const config::Config& config, store::StateStore& store
   return true;
 }
 
-Expected<std::unique_ptr<admin::AdminServer>, std::string> Observability::listen(const config::Config& config) {
-  admin::Routes routes(config.daemon.db_path(), metrics_, health_, unix_ms);
-  return admin::AdminServer::start(config.daemon.admin_listen, std::move(routes));
+Expected<std::unique_ptr<admin::AdminServer>, std::string> Observability::listen(
+    const std::string& address, const std::filesystem::path& db_file) {
+  return admin::AdminServer::start(address, admin::Routes(db_file, metrics_, health_, unix_ms));
 }
 
 bool Observability::relisten(const config::Config& config, std::string& error) {
@@ -62,14 +62,13 @@ bool Observability::relisten(const config::Config& config, std::string& error) {
   // The new address is bound while the old server still runs; only a new
   // address that overlaps the old one (same port, another host) needs the
   // old server gone first, and gets it back if the new one fails.
-  auto server = listen(config);
+  const auto db_file = config.daemon.db_path();
+  auto server = listen(wanted, db_file);
   if (!server && server_) {
     server_.reset();
-    server = listen(config);
+    server = listen(wanted, db_file);
     if (!server) {
-      config::Config old = config;
-      old.daemon.admin_listen = listening_on_;
-      if (auto back = listen(old))
+      if (auto back = listen(listening_on_, db_file))
         server_ = std::move(*back);
       else
         listening_on_.clear();  // off until the next good reload; said in the error

@@ -4,6 +4,7 @@
 // Daemon so that the daemon only asks for hooks and a start.
 #include <asio/io_context.hpp>
 #include <asio/steady_timer.hpp>
+#include <filesystem>
 #include <memory>
 #include <string>
 
@@ -41,7 +42,8 @@ class Observability {
 
  private:
   void beat();
-  Expected<std::unique_ptr<admin::AdminServer>, std::string> listen(const config::Config& config);
+  Expected<std::unique_ptr<admin::AdminServer>, std::string> listen(const std::string& address,
+                                                                    const std::filesystem::path& db_file);
 
   asio::steady_timer heartbeat_;
   admin::Health health_;
