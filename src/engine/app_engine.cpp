@@ -26,8 +26,8 @@ Millis doubled(Millis first, int doublings, Millis cap) {
   return std::min(wait, cap);
 }
 
-std::string describe(const wechat::ApiError& error) {
-  std::string text = wechat::to_string(error.outcome);
+std::string describe(const liveapi::ApiError& error) {
+  std::string text = liveapi::to_string(error.outcome);
   if (error.errcode != 0) text += " errcode " + std::to_string(error.errcode);
   if (error.http_status != 0) text += " http " + std::to_string(error.http_status);
   return text;
@@ -388,7 +388,7 @@ bool AppEngine::take_inflight(const Call& call) {
   return true;
 }
 
-Effects AppEngine::on_list_page(Millis now, const Call& call, const wechat::RoomListPage& page) {
+Effects AppEngine::on_list_page(Millis now, const Call& call, const liveapi::RoomListPage& page) {
   Effects out;
   if (!take_inflight(call)) {
     out.warnings.push_back("list answer for a call not in flight: ignored");
@@ -420,7 +420,7 @@ Effects AppEngine::on_list_page(Millis now, const Call& call, const wechat::Room
   // One room id once per sweep, the first sighting wins: a repeat within a
   // sweep is WeChat's list shifting or a broken answer, never a change.
   std::int64_t fresh = 0;
-  for (const wechat::RoomInfo& info : page.rooms) {
+  for (const liveapi::RoomInfo& info : page.rooms) {
     if (!s.seen.insert(info.roomid).second) continue;
     ++fresh;
     observe_room(now, info, out);
@@ -472,7 +472,7 @@ void AppEngine::finish_sweep(Millis now, Effects& out) {
   }
 }
 
-void AppEngine::observe_room(Millis now, const wechat::RoomInfo& info, Effects& out) {
+void AppEngine::observe_room(Millis now, const liveapi::RoomInfo& info, Effects& out) {
   const std::string label = "room " + std::to_string(info.roomid);
   if (!is_known_status(info.live_status)) {
     out.warnings.push_back(label + ": unknown live_status " + std::to_string(info.live_status) +
@@ -500,7 +500,7 @@ void AppEngine::observe_room(Millis now, const wechat::RoomInfo& info, Effects& 
   }
 
   Room& room = it->second;
-  const wechat::RoomInfo before = room.memory.info;
+  const liveapi::RoomInfo before = room.memory.info;
   const Millis previous_sighting = room.last_seen;
   room.last_seen = now;
   room.memory.info = info;
@@ -528,7 +528,7 @@ void AppEngine::observe_room(Millis now, const wechat::RoomInfo& info, Effects& 
   }
   const std::vector<std::string> fields = changed_fields(before, info);
   if (!fields.empty()) {
-    wechat::RoomInfo previous = before;
+    liveapi::RoomInfo previous = before;
     emit(out, "room.updated", info.roomid, updated_event_body(identity_, previous, room.memory.info, fields, now),
          now);
   }
@@ -563,7 +563,7 @@ void AppEngine::start_replay_track(Room& room, Millis ended_at) {
   t.followups_left = settings_.replay_followups;
 }
 
-Effects AppEngine::on_replay(Millis now, const Call& call, const wechat::ReplayPage& page) {
+Effects AppEngine::on_replay(Millis now, const Call& call, const liveapi::ReplayPage& page) {
   Effects out;
   if (!take_inflight(call)) {
     out.warnings.push_back("replay answer for a call not in flight: ignored");
@@ -575,7 +575,7 @@ Effects AppEngine::on_replay(Millis now, const Call& call, const wechat::ReplayP
   const auto have = static_cast<std::int64_t>(replay_fetch_->segments.size());
   if (!page.segments.empty() && page.total > have) return out;  // next page at once
 
-  std::vector<wechat::ReplaySegment> segments = std::move(replay_fetch_->segments);
+  std::vector<liveapi::ReplaySegment> segments = std::move(replay_fetch_->segments);
   replay_fetch_.reset();
   const auto it = rooms_.find(call.room_id);
   if (it == rooms_.end()) return out;
@@ -610,7 +610,7 @@ Effects AppEngine::on_replay(Millis now, const Call& call, const wechat::ReplayP
   return out;
 }
 
-Effects AppEngine::on_quota(Millis now, const Call& call, const wechat::QuotaInfo& quota) {
+Effects AppEngine::on_quota(Millis now, const Call& call, const liveapi::QuotaInfo& quota) {
   Effects out;
   if (!take_inflight(call)) return out;
   ledger_.set_limit(quota.daily_limit);
@@ -622,15 +622,15 @@ Effects AppEngine::on_quota(Millis now, const Call& call, const wechat::QuotaInf
   return out;
 }
 
-Effects AppEngine::on_failure(Millis now, const Call& call, const wechat::ApiError& error) {
+Effects AppEngine::on_failure(Millis now, const Call& call, const liveapi::ApiError& error) {
   Effects out;
   if (!take_inflight(call)) {
     out.warnings.push_back("failure for a call not in flight: ignored");
     return out;
   }
-  if (call.kind == Call::Kind::list && error.outcome == wechat::Outcome::no_rooms) {
+  if (call.kind == Call::Kind::list && error.outcome == liveapi::Outcome::no_rooms) {
     inflight_ = call;  // errcode 1 = an empty list: a complete answer
-    wechat::RoomListPage empty;
+    liveapi::RoomListPage empty;
     return on_list_page(now, call, empty);
   }
   ++stats_.failures;
@@ -648,7 +648,7 @@ Effects AppEngine::on_failure(Millis now, const Call& call, const wechat::ApiErr
     return out;
   }
   switch (error.outcome) {
-    case wechat::Outcome::quota_exhausted: {
+    case liveapi::Outcome::quota_exhausted: {
       QuotaDelta delta;
       delta.day = beijing_date(now);
       delta.quota_errors = 1;
@@ -665,7 +665,7 @@ Effects AppEngine::on_failure(Millis now, const Call& call, const wechat::ApiErr
       }
       return out;
     }
-    case wechat::Outcome::auth_failed: {
+    case liveapi::Outcome::auth_failed: {
       if (health_ != AppHealth::auth_failed) {
         health_ = AppHealth::auth_failed;
         health_since_ = now;
@@ -683,7 +683,7 @@ Effects AppEngine::on_failure(Millis now, const Call& call, const wechat::ApiErr
   if (consecutive_failures_ == 0) failing_since_ = now;
   ++consecutive_failures_;
   Millis backoff = 0;
-  if (error.outcome == wechat::Outcome::token_invalid && consecutive_failures_ == 1) {
+  if (error.outcome == liveapi::Outcome::token_invalid && consecutive_failures_ == 1) {
     backoff = 0;  // the shell has fetched a new token: retry as soon as the floor allows
   } else {
     // floor, floor, 2x, 4x, ...: a busy answer is usually over within a minute or two.
@@ -694,7 +694,7 @@ Effects AppEngine::on_failure(Millis now, const Call& call, const wechat::ApiErr
     if (const auto it = rooms_.find(call.room_id); it != rooms_.end() && it->second.memory.replay.active) {
       ReplayTrack& t = it->second.memory.replay;
       t.next_check = std::max(t.next_check, now + std::max(backoff, t.backoff));
-      if (error.outcome == wechat::Outcome::unknown_errcode && now >= t.give_up_at) t.active = false;
+      if (error.outcome == liveapi::Outcome::unknown_errcode && now >= t.give_up_at) t.active = false;
       upsert(it->second, out);
     }
   }

@@ -34,7 +34,7 @@ void identity(json::Writer& w, const AppIdentity& app) {
   json::key(w, "appid"); json::str(w, app.appid);
 }
 
-void room_object(json::Writer& w, const wechat::RoomInfo& r) {
+void room_object(json::Writer& w, const liveapi::RoomInfo& r) {
   w.StartObject();
   json::key(w, "name"); json::str(w, r.name);
   json::key(w, "anchor_name"); json::str(w, r.anchor_name);
@@ -77,7 +77,7 @@ std::string event_id(std::string_view app, std::string_view type, std::optional<
   return buf;
 }
 
-std::string status_event_body(const AppIdentity& app, std::string_view type, const wechat::RoomInfo& room,
+std::string status_event_body(const AppIdentity& app, std::string_view type, const liveapi::RoomInfo& room,
                               const StatusChange& change, Millis now) {
   rapidjson::StringBuffer buffer;
   json::Writer w(buffer);
@@ -99,8 +99,8 @@ std::string status_event_body(const AppIdentity& app, std::string_view type, con
   return end(w, buffer);
 }
 
-std::string updated_event_body(const AppIdentity& app, const wechat::RoomInfo& previous,
-                               const wechat::RoomInfo& room, const std::vector<std::string>& changed, Millis now) {
+std::string updated_event_body(const AppIdentity& app, const liveapi::RoomInfo& previous,
+                               const liveapi::RoomInfo& room, const std::vector<std::string>& changed, Millis now) {
   rapidjson::StringBuffer buffer;
   json::Writer w(buffer);
   begin(w, "room.updated", now);
@@ -115,7 +115,7 @@ std::string updated_event_body(const AppIdentity& app, const wechat::RoomInfo& p
   return end(w, buffer);
 }
 
-std::string removed_event_body(const AppIdentity& app, const wechat::RoomInfo& room, int last_status, Millis now) {
+std::string removed_event_body(const AppIdentity& app, const liveapi::RoomInfo& room, int last_status, Millis now) {
   rapidjson::StringBuffer buffer;
   json::Writer w(buffer);
   begin(w, "room.removed", now);
@@ -129,8 +129,8 @@ std::string removed_event_body(const AppIdentity& app, const wechat::RoomInfo& r
   return end(w, buffer);
 }
 
-std::string replay_event_body(const AppIdentity& app, const wechat::RoomInfo& room,
-                              const std::vector<wechat::ReplaySegment>& segments, Millis now) {
+std::string replay_event_body(const AppIdentity& app, const liveapi::RoomInfo& room,
+                              const std::vector<liveapi::ReplaySegment>& segments, Millis now) {
   rapidjson::StringBuffer buffer;
   json::Writer w(buffer);
   begin(w, "room.replay_ready", now);
@@ -138,7 +138,7 @@ std::string replay_event_body(const AppIdentity& app, const wechat::RoomInfo& ro
   json::key(w, "room_id"); w.Int64(room.roomid);
   json::key(w, "segments");
   w.StartArray();
-  for (const wechat::ReplaySegment& s : segments) {
+  for (const liveapi::ReplaySegment& s : segments) {
     w.StartObject();
     json::key(w, "media_url"); json::str(w, s.media_url);
     json::key(w, "create_time"); json::str(w, s.create_time);
@@ -165,7 +165,7 @@ std::string app_event_body(const AppIdentity& app, std::string_view type, std::s
   return end(w, buffer);
 }
 
-std::vector<std::string> changed_fields(const wechat::RoomInfo& a, const wechat::RoomInfo& b) {
+std::vector<std::string> changed_fields(const liveapi::RoomInfo& a, const liveapi::RoomInfo& b) {
   std::vector<std::string> out;
   if (a.name != b.name) out.emplace_back("name");
   if (a.start_time != b.start_time) out.emplace_back("start_time");

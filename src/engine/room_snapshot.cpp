@@ -24,7 +24,7 @@ std::string str_or(const rapidjson::Value& obj, const char* name) {
 std::string snapshot_to_json(const RoomMemory& memory) {
   rapidjson::StringBuffer buffer;
   json::Writer w(buffer);
-  const wechat::RoomInfo& r = memory.info;
+  const liveapi::RoomInfo& r = memory.info;
   w.StartObject();
   json::key(w, "roomid"); w.Int64(r.roomid);
   json::key(w, "name"); json::str(w, r.name);

@@ -14,12 +14,12 @@
 namespace engine_test {
 
 using namespace wxlived::engine;
-using wxlived::wechat::ApiError;
-using wxlived::wechat::Outcome;
-using wxlived::wechat::ReplayPage;
-using wxlived::wechat::ReplaySegment;
-using wxlived::wechat::RoomInfo;
-using wxlived::wechat::RoomListPage;
+using wxlived::liveapi::ApiError;
+using wxlived::liveapi::Outcome;
+using wxlived::liveapi::ReplayPage;
+using wxlived::liveapi::ReplaySegment;
+using wxlived::liveapi::RoomInfo;
+using wxlived::liveapi::RoomListPage;
 
 // 2026-11-24T00:00:00+08:00
 constexpr Millis kMidnight = 1'795'449'600'000LL;
@@ -82,8 +82,8 @@ struct Driver {
   std::function<std::optional<ApiError>(const Call&, Millis)> fault = [](const Call&, Millis) {
     return std::optional<ApiError>{};
   };
-  std::function<wxlived::wechat::QuotaInfo(Millis)> quota_at = [](Millis) {
-    return wxlived::wechat::QuotaInfo{500, 0, 500};
+  std::function<wxlived::liveapi::QuotaInfo(Millis)> quota_at = [](Millis) {
+    return wxlived::liveapi::QuotaInfo{500, 0, 500};
   };
   Effects all;
   std::vector<std::pair<Millis, Call>> calls;

@@ -123,7 +123,7 @@ TEST_CASE("auto quota: a failed quota API call is asked again with backoff until
   d.fault = [](const Call& c, Millis t) {
     return c.kind == Call::Kind::quota && t < kT0 + 20 * kMinute ? std::optional<ApiError>(busy()) : std::nullopt;
   };
-  d.quota_at = [](Millis) { return wxlived::wechat::QuotaInfo{100000, 0, 100000}; };
+  d.quota_at = [](Millis) { return wxlived::liveapi::QuotaInfo{100000, 0, 100000}; };
   d.run_until(kT0 + 2 * kHour);
   // 5, 10, 20 minutes apart; the fourth answers and its limit is adopted.
   const std::vector<Millis> expected{kT0, kT0 + 5 * kMinute, kT0 + 15 * kMinute, kT0 + 35 * kMinute};

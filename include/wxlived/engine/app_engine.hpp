@@ -19,8 +19,8 @@
 #include "wxlived/engine/pacing.hpp"
 #include "wxlived/engine/quota_ledger.hpp"
 #include "wxlived/engine/room_snapshot.hpp"
-#include "wxlived/wechat/answers.hpp"
-#include "wxlived/wechat/outcome.hpp"
+#include "wxlived/liveapi/answers.hpp"
+#include "wxlived/liveapi/outcome.hpp"
 
 namespace wxlived::engine {
 
@@ -98,10 +98,10 @@ class AppEngine {
   Effects restore(const RestoredApp& saved, Millis now);
 
   Plan plan(Millis now);
-  Effects on_list_page(Millis now, const Call& call, const wechat::RoomListPage& page);
-  Effects on_replay(Millis now, const Call& call, const wechat::ReplayPage& page);
-  Effects on_quota(Millis now, const Call& call, const wechat::QuotaInfo& quota);
-  Effects on_failure(Millis now, const Call& call, const wechat::ApiError& error);
+  Effects on_list_page(Millis now, const Call& call, const liveapi::RoomListPage& page);
+  Effects on_replay(Millis now, const Call& call, const liveapi::ReplayPage& page);
+  Effects on_quota(Millis now, const Call& call, const liveapi::QuotaInfo& quota);
+  Effects on_failure(Millis now, const Call& call, const liveapi::ApiError& error);
 
   const EngineSettings& settings() const noexcept { return settings_; }
   const QuotaLedger& ledger() const noexcept { return ledger_; }
@@ -131,7 +131,7 @@ class AppEngine {
   };
   struct ReplayFetch {
     std::int64_t room_id = 0;
-    std::vector<wechat::ReplaySegment> segments;
+    std::vector<liveapi::ReplaySegment> segments;
   };
   struct Deadline {
     Millis at = 0;          // the latest instant the rule can fire (sweep here to confirm)
@@ -156,7 +156,7 @@ class AppEngine {
   Plan issue(Millis now, Call call, Effects effects);
 
   // Applying answers.
-  void observe_room(Millis now, const wechat::RoomInfo& info, Effects& out);
+  void observe_room(Millis now, const liveapi::RoomInfo& info, Effects& out);
   void finish_sweep(Millis now, Effects& out);
   void infer_due_rules(Millis now, Effects& out);
   void change_status(Millis now, Room& room, int to, Millis at, const std::string& reason, bool inferred,

@@ -8,7 +8,7 @@
 
 #include "wxlived/engine/beijing_time.hpp"
 #include "wxlived/engine/effects.hpp"
-#include "wxlived/wechat/answers.hpp"
+#include "wxlived/liveapi/answers.hpp"
 
 namespace wxlived::engine {
 
@@ -33,20 +33,20 @@ struct StatusChange {
 };
 
 // room.created (from absent) or room.status_changed.
-std::string status_event_body(const AppIdentity& app, std::string_view type, const wechat::RoomInfo& room,
+std::string status_event_body(const AppIdentity& app, std::string_view type, const liveapi::RoomInfo& room,
                               const StatusChange& change, Millis now);
 // room.updated: changed = field names, previous = the room before the edit.
-std::string updated_event_body(const AppIdentity& app, const wechat::RoomInfo& previous,
-                               const wechat::RoomInfo& room, const std::vector<std::string>& changed, Millis now);
-std::string removed_event_body(const AppIdentity& app, const wechat::RoomInfo& room, int last_status, Millis now);
-std::string replay_event_body(const AppIdentity& app, const wechat::RoomInfo& room,
-                              const std::vector<wechat::ReplaySegment>& segments, Millis now);
+std::string updated_event_body(const AppIdentity& app, const liveapi::RoomInfo& previous,
+                               const liveapi::RoomInfo& room, const std::vector<std::string>& changed, Millis now);
+std::string removed_event_body(const AppIdentity& app, const liveapi::RoomInfo& room, int last_status, Millis now);
+std::string replay_event_body(const AppIdentity& app, const liveapi::RoomInfo& room,
+                              const std::vector<liveapi::ReplaySegment>& segments, Millis now);
 // app.quota_exhausted / app.auth_failed / app.recovered.
 std::string app_event_body(const AppIdentity& app, std::string_view type, std::string_view reason,
                            std::optional<int> errcode, std::string_view detail, std::optional<Millis> until,
                            Millis now);
 
 // The fields room.updated compares, by name, that differ.
-std::vector<std::string> changed_fields(const wechat::RoomInfo& before, const wechat::RoomInfo& after);
+std::vector<std::string> changed_fields(const liveapi::RoomInfo& before, const liveapi::RoomInfo& after);
 
 }  // namespace wxlived::engine

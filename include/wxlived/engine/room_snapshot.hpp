@@ -8,7 +8,7 @@
 #include <string_view>
 
 #include "wxlived/engine/beijing_time.hpp"
-#include "wxlived/wechat/answers.hpp"
+#include "wxlived/liveapi/answers.hpp"
 
 namespace wxlived::engine {
 
@@ -25,7 +25,7 @@ struct ReplayTrack {
 };
 
 struct RoomMemory {
-  wechat::RoomInfo info;
+  liveapi::RoomInfo info;
   std::optional<Millis> abnormal_after;  // 106 began after this time (last non-106 sighting)
   ReplayTrack replay;
 
