@@ -43,6 +43,7 @@ AppEngine::AppEngine(EngineSettings settings)
       ledger_(settings_.daily_quota) {
   settings_.page_size = std::clamp<std::int64_t>(settings_.page_size, 1, 100);
   settings_.min_interval = std::max<Millis>(settings_.min_interval, kSecond);
+  habits_.learning = settings_.learn;
 }
 
 std::optional<int> AppEngine::room_status(std::int64_t room_id) const {
@@ -77,6 +78,13 @@ Effects AppEngine::restore(const RestoredApp& saved, Millis now) {
     rooms_[r.room_id] = std::move(room);
   }
   ledger_.restore(now, saved.quota_used_today, saved.quota_exhausted_at);
+  if (saved.habits_json && settings_.learn) {
+    if (auto habits = habits_from_json(*saved.habits_json)) {
+      habits_ = std::move(*habits);
+    } else {
+      out.warnings.push_back("stored habits unreadable: starting again from the prior");
+    }
+  }
   health_ = saved.health;
   health_since_ = saved.health_since;
   if (health_ == AppHealth::auth_failed) auth_retry_at_ = now;  // a restart may follow a fixed secret

@@ -44,6 +44,7 @@ void Effects::append(Effects&& other) {
     if (!same_day->exhausted_at) same_day->exhausted_at = delta.exhausted_at;
   }
   if (other.app_state) app_state = other.app_state;
+  if (other.habits_json) habits_json = std::move(other.habits_json);
 }
 
 }  // namespace wxlived::engine

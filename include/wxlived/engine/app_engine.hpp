@@ -16,6 +16,7 @@
 #include "wxlived/engine/beijing_time.hpp"
 #include "wxlived/engine/effects.hpp"
 #include "wxlived/engine/event_builder.hpp"
+#include "wxlived/engine/habits.hpp"
 #include "wxlived/engine/pacing.hpp"
 #include "wxlived/engine/quota_ledger.hpp"
 #include "wxlived/engine/room_snapshot.hpp"
@@ -37,6 +38,7 @@ struct EngineSettings {
   Millis abnormal_timeout = 900 * kSecond;   // 106 held this long => 103
   Millis replay_delay = 600 * kSecond;       // replay expected this long after 103
   Policy policy = Policy::adaptive;
+  bool learn = true;                         // false: habits stay at the prior (simulate --no-learn)
 
   // Tunables (defaults suit 500..100,000 calls a day).
   Millis replay_give_up = 2 * kHour;         // no segments this long after the first check: stop
@@ -76,6 +78,7 @@ struct RestoredApp {
   std::optional<Millis> quota_exhausted_at; // 45009 seen today
   AppHealth health = AppHealth::ok;
   Millis health_since = 0;
+  std::optional<std::string> habits_json;   // as Effects::habits_json last stored it
 };
 
 // Counters for metrics and the simulator.
@@ -107,6 +110,7 @@ class AppEngine {
   const QuotaLedger& ledger() const noexcept { return ledger_; }
   const EngineStats& stats() const noexcept { return stats_; }
   AppHealth health() const noexcept { return health_; }
+  const Habits& habits() const noexcept { return habits_; }
   std::optional<int> room_status(std::int64_t room_id) const;
   std::size_t known_rooms() const;
   bool call_in_flight() const noexcept { return inflight_.has_value(); }
@@ -183,6 +187,8 @@ class AppEngine {
   // daily_quota = "auto": when the quota API may be asked (again).
   Millis quota_ask_at_ = 0;
   int quota_api_failures_ = 0;
+
+  Habits habits_ = prior_habits();
 
   AppHealth health_ = AppHealth::ok;
   Millis health_since_ = 0;

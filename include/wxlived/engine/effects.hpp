@@ -2,7 +2,8 @@
 // What the engine decides, as plain values the shell executes and commits.
 // Each Effects maps 1:1 onto one store::Observation (one transaction):
 //   rooms -> room_upserts, transitions -> transitions, events -> events,
-//   quota -> quota, app_state -> app_record. warnings are for the log only.
+//   quota -> quota, app_state -> app_record, habits_json -> the app's habits
+//   row. warnings are for the log only.
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -77,10 +78,12 @@ struct Effects {
   std::vector<EventOut> events;
   std::vector<QuotaDelta> quota;  // one per Beijing day, oldest first
   std::optional<AppStateChange> app_state;
+  std::optional<std::string> habits_json;  // the app's learned habits changed: store this (habits.hpp)
   std::vector<std::string> warnings;  // surprising input, recorded anyway: the shell logs these
 
   bool empty() const {
-    return rooms.empty() && transitions.empty() && events.empty() && quota.empty() && !app_state && warnings.empty();
+    return rooms.empty() && transitions.empty() && events.empty() && quota.empty() && !app_state && !habits_json &&
+           warnings.empty();
   }
   void append(Effects&& other);
 };

@@ -1,0 +1,216 @@
+#include "wxlived/engine/habits.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <functional>
+
+
+namespace wxlived::engine {
+namespace {
+
+constexpr double kPriorStrength = 6;  // the prior counts as six observations
+
+// A prior pmf on the bins of [lo, lo + n * width): shape(x) at each bin's
+// centre, scaled to 1 - never.
+std::vector<double> shaped(std::int64_t lo_s, std::int64_t width_s, std::size_t n, double never,
+                           const std::function<double(double)>& shape) {
+  std::vector<double> pmf(n);
+  double sum = 0;
+  for (std::size_t k = 0; k < n; ++k) {
+    pmf[k] = std::max(0.0, shape(static_cast<double>(lo_s) + (static_cast<double>(k) + 0.5) *
+                                                                  static_cast<double>(width_s)));
+    sum += pmf[k];
+  }
+  for (double& p : pmf) p = sum > 0 ? p * (1 - never) / sum : 0;
+  return pmf;
+}
+
+// Piecewise-linear shape through (x, y) points, 0 outside.
+std::function<double(double)> ramp(std::vector<std::pair<double, double>> points) {
+  return [points = std::move(points)](double x) {
+    for (std::size_t i = 1; i < points.size(); ++i) {
+      const auto [x0, y0] = points[i - 1];
+      const auto [x1, y1] = points[i];
+      if (x >= x0 && x <= x1) return x1 == x0 ? y1 : y0 + (y1 - y0) * (x - x0) / (x1 - x0);
+    }
+    return 0.0;
+  };
+}
+
+constexpr double kMin = 60;
+
+}  // namespace
+
+HabitDistribution::HabitDistribution(std::int64_t lo_s, std::int64_t width_s, std::vector<double> prior_pmf,
+                                     double prior_never, double prior_strength)
+    : lo_s_(lo_s), width_s_(std::max<std::int64_t>(width_s, 1)), prior_(std::move(prior_pmf)),
+      prior_never_(prior_never), prior_strength_(prior_strength), observed_(prior_.size(), 0.0) {
+  refresh();
+}
+
+std::size_t HabitDistribution::bin_of(double x_s) const {
+  const double k = std::floor((x_s - static_cast<double>(lo_s_)) / static_cast<double>(width_s_));
+  return static_cast<std::size_t>(std::clamp(k, 0.0, static_cast<double>(prior_.size() - 1)));
+}
+
+void HabitDistribution::observe(double from_s, double to_s) {
+  if (prior_.empty() || !std::isfinite(from_s) || !std::isfinite(to_s)) return;
+  if (to_s < from_s) std::swap(from_s, to_s);
+  const std::size_t first = bin_of(from_s);
+  const std::size_t last = bin_of(to_s);
+  if (first == last || to_s - from_s < 1e-9) {
+    observed_[bin_of((from_s + to_s) / 2)] += 1;
+  } else {
+    // Each bin gets the share of [from, to] it covers (the edges absorb what
+    // lies beyond the axis).
+    const double span = to_s - from_s;
+    for (std::size_t k = first; k <= last; ++k) {
+      double lo = static_cast<double>(lo_s_) + static_cast<double>(k) * static_cast<double>(width_s_);
+      double hi = lo + static_cast<double>(width_s_);
+      if (k == 0) lo = std::min(lo, from_s);
+      if (k + 1 == prior_.size()) hi = std::max(hi, to_s);
+      const double covered = std::min(hi, to_s) - std::max(lo, from_s);
+      if (covered > 0) observed_[k] += covered / span;
+    }
+  }
+  observed_total_ += 1;
+  refresh();
+}
+
+void HabitDistribution::observe_never() {
+  observed_never_ += 1;
+  observed_total_ += 1;
+  refresh();
+}
+
+void HabitDistribution::fade(double factor) {
+  for (double& w : observed_) w *= factor;
+  observed_never_ *= factor;
+  observed_total_ *= factor;
+  refresh();
+}
+
+void HabitDistribution::set_observed(std::vector<double> observed, double never) {
+  if (observed.size() != prior_.size()) return;
+  observed_ = std::move(observed);
+  observed_never_ = std::max(0.0, never);
+  observed_total_ = observed_never_;
+  for (double& w : observed_) {
+    if (!(w >= 0) || !std::isfinite(w)) w = 0;
+    observed_total_ += w;
+  }
+  refresh();
+}
+
+void HabitDistribution::refresh() {
+  const double total = prior_strength_ + observed_total_;
+  blended_.resize(prior_.size());
+  for (std::size_t k = 0; k < prior_.size(); ++k) blended_[k] = (prior_strength_ * prior_[k] + observed_[k]) / total;
+  blended_never_ = (prior_strength_ * prior_never_ + observed_never_) / total;
+  tail_.assign(prior_.size(), 0.0);
+  double after = blended_never_;
+  for (std::size_t k = prior_.size(); k-- > 0;) {
+    tail_[k] = after;
+    after += blended_[k];
+  }
+}
+
+double HabitDistribution::mass(std::size_t bin) const { return bin < blended_.size() ? blended_[bin] : 0.0; }
+double HabitDistribution::never() const { return blended_never_; }
+
+double HabitDistribution::survival(double x_s) const {
+  if (prior_.empty()) return 1;
+  const double pos = (x_s - static_cast<double>(lo_s_)) / static_cast<double>(width_s_);
+  if (pos < 0) return 1;
+  if (pos >= static_cast<double>(prior_.size())) return blended_never_;
+  const auto k = static_cast<std::size_t>(pos);
+  const double inside = pos - static_cast<double>(k);  // share of bin k already past
+  return tail_[k] + blended_[k] * (1 - inside);
+}
+
+double HabitDistribution::density(double x_s) const {
+  const double pos = (x_s - static_cast<double>(lo_s_)) / static_cast<double>(width_s_);
+  if (pos < 0 || pos >= static_cast<double>(prior_.size())) return 0;
+  return blended_[static_cast<std::size_t>(pos)] / static_cast<double>(width_s_);
+}
+
+double HabitDistribution::quantile(double q, bool prior_only) const {
+  const std::vector<double>& pmf = prior_only ? prior_ : blended_;
+  double happening = 0;
+  for (double p : pmf) happening += p;
+  if (happening <= 0) return static_cast<double>(lo_s_);
+  const double want = std::clamp(q, 0.0, 1.0) * happening;
+  double seen = 0;
+  for (std::size_t k = 0; k < pmf.size(); ++k) {
+    if (pmf[k] > 0 && seen + pmf[k] >= want) {
+      const double inside = (want - seen) / pmf[k];
+      return static_cast<double>(lo_s_) + (static_cast<double>(k) + inside) * static_cast<double>(width_s_);
+    }
+    seen += pmf[k];
+  }
+  return static_cast<double>(lo_s_) + static_cast<double>(pmf.size() * static_cast<std::size_t>(width_s_));
+}
+
+const char* to_string(Habit habit) {
+  switch (habit) {
+    case Habit::start_offset: return "start_offset";
+    case Habit::end_offset: return "end_offset";
+    case Habit::pause_length: return "pause_length";
+    case Habit::abnormal_recovery: return "abnormal_recovery";
+  }
+  return "?";
+}
+
+HabitDistribution& Habits::of(Habit habit) {
+  return const_cast<HabitDistribution&>(static_cast<const Habits&>(*this).of(habit));
+}
+
+const HabitDistribution& Habits::of(Habit habit) const {
+  switch (habit) {
+    case Habit::start_offset: return start_offset;
+    case Habit::end_offset: return end_offset;
+    case Habit::pause_length: return pause_length;
+    case Habit::abnormal_recovery: break;
+  }
+  return abnormal_recovery;
+}
+
+// Neutral: what a live room usually does, not any merchant's. Starts are
+// mostly within ten minutes either side of the plan with a tail of late ones
+// and one room in eight a no-show; ends anywhere from an hour early to an
+// hour and a half late; pauses of a few minutes to half an hour; drops that
+// recover within WeChat's 15 minutes three times in four.
+Habits prior_habits() {
+  auto distribution = [](std::int64_t lo, std::int64_t width, std::size_t n, double never,
+                         std::vector<std::pair<double, double>> points) {
+    return HabitDistribution(lo, width, shaped(lo, width, n, never, ramp(std::move(points))), never, kPriorStrength);
+  };
+  return Habits{
+      distribution(-60 * 60, 60, 180, 0.12,
+                   {{-20 * kMin, 0}, {-5 * kMin, 1}, {5 * kMin, 1.4}, {15 * kMin, 0.8}, {30 * kMin, 0.2},
+                    {60 * kMin, 0}}),
+      distribution(-120 * 60, 120, 120, 0,
+                   {{-90 * kMin, 0}, {-45 * kMin, 0.6}, {0, 1}, {60 * kMin, 0.7}, {105 * kMin, 0}}),
+      distribution(0, 30, 180, 0, {{0, 0.2}, {2 * kMin, 1}, {25 * kMin, 0.8}, {60 * kMin, 0}}),
+      distribution(0, 30, 120, 0.25, {{0, 0.6}, {1 * kMin, 1}, {14 * kMin, 0.8}, {15 * kMin, 0}}),
+      InterruptionRate{},
+      0,
+      true,
+  };
+}
+
+bool fade_for_day(Habits& habits, Millis now) {
+  const std::int64_t today = beijing_day(now);
+  if (habits.day == today) return false;
+  const std::int64_t days = std::clamp<std::int64_t>(today - habits.day, 1, 60);
+  const bool first = habits.day == 0;
+  habits.day = today;
+  if (first) return false;
+  const double factor = std::pow(kDailyFade, static_cast<double>(days));
+  for (Habit h : kAllHabits) habits.of(h).fade(factor);
+  habits.interruptions.events *= factor;
+  habits.interruptions.live_hours *= factor;
+  return true;
+}
+
+}  // namespace wxlived::engine
