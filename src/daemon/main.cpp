@@ -42,8 +42,11 @@ int main(int argc, char** argv) {
                                                   "time and grade it; prints one JSON object");
   simulate->add_option("--scenario", sim.scenario_file, "Scenario file (JSON)")->required();
   simulate->add_option("--config", sim.config_file, "Config file (TOML); default: the scenario's app");
-  simulate->add_option("--policy", policy, "adaptive (default) or fixed")
-      ->check(CLI::IsMember({"adaptive", "fixed"}));
+  simulate->add_option("--policy", policy,
+                       "adaptive (default: sweeps where the learned habits expect changes), steady (even "
+                       "spacing over the hours any room can change) or fixed (full sweeps at one interval)")
+      ->check(CLI::IsMember({"adaptive", "steady", "fixed"}));
+  simulate->add_flag("--no-learn", sim.no_learn, "Keep the habits at the prior (no learning from the scenario)");
   simulate->add_option("--events-out", sim.events_out, "Write every event as one JSON line");
   simulate->add_option("--calls-out", sim.calls_out, "Write every API call as one JSON line");
 
@@ -58,7 +61,7 @@ int main(int argc, char** argv) {
   std::signal(SIGHUP, SIG_DFL);  // the offline tools end with their terminal, as usual
   if (check->parsed()) return wxlived::daemon::check_config_command(config_file, std::cout, std::cerr);
   if (simulate->parsed()) {
-    sim.policy = policy == "fixed" ? wxlived::engine::Policy::fixed : wxlived::engine::Policy::adaptive;
+    sim.policy = wxlived::engine::policy_from_string(policy).value_or(wxlived::engine::Policy::adaptive);
     return wxlived::simulate::simulate_command(sim, std::cout, std::cerr);
   }
   return kUsageError;

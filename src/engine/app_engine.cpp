@@ -4,26 +4,25 @@
 #include <limits>
 #include <utility>
 
-#include "wxlived/engine/pacing.hpp"
 #include "wxlived/engine/status.hpp"
 
 namespace wxlived::engine {
 namespace {
 
-constexpr Millis kFirstReplayBackoff = 5 * kMinute;
-constexpr Millis kMaxReplayBackoff = 30 * kMinute;
 // A room first seen already ended this recently still gets its replay announced.
 constexpr Millis kRecentEnd = 3 * kHour;
 
 Millis seconds_to_ms(std::int64_t s) { return s * kSecond; }
 
-std::int64_t ceil_div(std::int64_t a, std::int64_t b) { return b <= 0 ? a : (a + b - 1) / b; }
 
-// `first` doubled `doublings` times, never past `cap`.
-Millis doubled(Millis first, int doublings, Millis cap) {
-  Millis wait = first;
-  for (int i = 0; i < doublings && wait < cap; ++i) wait *= 2;
-  return std::min(wait, cap);
+EngineSettings normalised(EngineSettings settings) {
+  settings.page_size = std::clamp<std::int64_t>(settings.page_size, 1, 100);
+  settings.min_interval = std::max<Millis>(settings.min_interval, kSecond);
+  return settings;
+}
+
+ReplaySettings replay_settings_of(const EngineSettings& s) {
+  return ReplaySettings{s.replay_delay, s.min_interval, s.replay_give_up, s.replay_followup, s.replay_followups};
 }
 
 std::string describe(const liveapi::ApiError& error) {
@@ -35,14 +34,29 @@ std::string describe(const liveapi::ApiError& error) {
 
 }  // namespace
 
-const char* to_string(Policy policy) { return policy == Policy::fixed ? "fixed" : "adaptive"; }
+const char* to_string(Policy policy) {
+  switch (policy) {
+    case Policy::adaptive: return "adaptive";
+    case Policy::steady: return "steady";
+    case Policy::fixed: return "fixed";
+  }
+  return "?";
+}
+
+std::optional<Policy> policy_from_string(std::string_view name) {
+  for (Policy p : {Policy::adaptive, Policy::steady, Policy::fixed}) {
+    if (name == to_string(p)) return p;
+  }
+  return std::nullopt;
+}
 
 AppEngine::AppEngine(EngineSettings settings)
-    : settings_(std::move(settings)),
+    : settings_(normalised(std::move(settings))),
+      replay_settings_(replay_settings_of(settings_)),
       identity_{settings_.app, settings_.appid},
-      ledger_(settings_.daily_quota) {
-  settings_.page_size = std::clamp<std::int64_t>(settings_.page_size, 1, 100);
-  settings_.min_interval = std::max<Millis>(settings_.min_interval, kSecond);
+      ledger_(settings_.daily_quota),
+      scheduler_(settings_),
+      backoff_(settings_.min_interval, settings_.max_failure_backoff) {
   habits_.learning = settings_.learn;
 }
 
@@ -62,7 +76,7 @@ std::size_t AppEngine::known_rooms() const {
 Effects AppEngine::restore(const RestoredApp& saved, Millis now) {
   Effects out;
   for (const RestoredRoom& r : saved.rooms) {
-    Room room;
+    TrackedRoom room;
     if (auto memory = snapshot_from_json(r.snapshot_json)) {
       room.memory = std::move(*memory);
     } else {
@@ -104,11 +118,11 @@ Plan AppEngine::plan(Millis now) {
   const Millis block = blocked_until(now);
   if (block > now) {
     Millis wake = block;
-    for (const Deadline& d : deadlines()) {
+    for (const RuleDeadline& d : rule_deadlines(rooms_, settings_.abnormal_timeout)) {
       if (d.at > now) wake = std::min(wake, d.at);
     }
-    if (consecutive_failures_ > 0) {
-      const Millis unreachable_at = failing_since_ + settings_.infer_after_outage;
+    if (backoff_.failing()) {
+      const Millis unreachable_at = backoff_.failing_since() + settings_.infer_after_outage;
       if (unreachable_at > now) wake = std::min(wake, unreachable_at);
     }
     plan.wake_at = std::max(wake, now + kSecond);
@@ -130,31 +144,29 @@ Plan AppEngine::plan(Millis now) {
                  std::move(plan.effects));
   }
 
-  Millis hint = next_beijing_midnight(now);
-  bool confirm = false;
-  const Millis sweep_at = next_sweep_time(now, &hint, &confirm);
-  if (sweep_at <= now) {
-    Sweep s;
-    s.started = now;
-    const std::int64_t extra = full_pages() - ceil_div(shallow_depth(), settings_.page_size);
-    const Millis deep_every = deep_sweep_period(ledger_.limit(), extra, settings_.min_interval, settings_.deep_share);
-    // A sweep brought forward to confirm a rule deadline only needs the changeable rooms.
-    s.full = !last_full_sweep_ || rooms_.empty() ||
-             (!confirm && (settings_.policy == Policy::fixed || now - *last_full_sweep_ >= deep_every));
-    s.end = s.full ? std::max<std::int64_t>(last_total_.value_or(settings_.page_size), 1) : shallow_depth();
-    sweep_ = std::move(s);
-    return issue(now, Call{Call::Kind::list, 0, settings_.page_size, 0, 0}, std::move(plan.effects));
-  }
-  if (const auto room_id = due_replay(now)) {
+  const Millis day_end = next_beijing_midnight(now);
+  const SweepDecision next =
+      scheduler_.next_sweep(now, rooms_, habits_, ledger_, replay_reserve(rooms_, now, day_end, settings_.replay_followups));
+  if (next.at <= now) return start_sweep(now, next.confirm, std::move(plan.effects));
+  if (const auto room_id = due_replay(rooms_, now)) {
     replay_fetch_ = ReplayFetch{*room_id, {}};
     return issue(now, Call{Call::Kind::replay, 0, settings_.page_size, *room_id, 0}, std::move(plan.effects));
   }
-  Millis wake = std::min(sweep_at, hint);
+  Millis wake = std::min(next.at, next.replan_at);
   if (!ledger_.limit_known()) wake = std::min(wake, quota_ask_at_);
-  const Millis replay_at = next_replay_time();
+  const Millis replay_at = next_replay_time(rooms_);
   if (replay_at > now) wake = std::min(wake, replay_at);
   plan.wake_at = std::max(wake, now + kSecond);
   return plan;
+}
+
+Plan AppEngine::start_sweep(Millis now, bool confirm, Effects effects) {
+  Sweep s;
+  s.started = now;
+  s.full = scheduler_.full_sweep_due(now, rooms_, ledger_, confirm);
+  s.end = s.full ? std::max<std::int64_t>(scheduler_.list_total(), 1) : scheduler_.shallow_depth(rooms_);
+  sweep_ = std::move(s);
+  return issue(now, Call{Call::Kind::list, 0, settings_.page_size, 0, 0}, std::move(effects));
 }
 
 Plan AppEngine::issue(Millis now, Call call, Effects effects) {
@@ -174,11 +186,11 @@ Plan AppEngine::issue(Millis now, Call call, Effects effects) {
       ++stats_.list_calls;
       if (call.start == 0) {
         ++stats_.sweeps;
-        if (last_sweep_start_) {
-          const Millis gap = now - *last_sweep_start_;
+        if (const auto last = scheduler_.last_sweep_start()) {
+          const Millis gap = now - *last;
           if (stats_.min_sweep_gap < 0 || gap < stats_.min_sweep_gap) stats_.min_sweep_gap = gap;
         }
-        last_sweep_start_ = now;
+        scheduler_.on_sweep_started(now);
       }
       break;
     case Call::Kind::replay: ++stats_.replay_calls; break;
@@ -193,193 +205,26 @@ Plan AppEngine::issue(Millis now, Call call, Effects effects) {
 
 bool AppEngine::blocked_long(Millis now) const {
   if (ledger_.exhausted(now) || health_ == AppHealth::auth_failed) return true;
-  return consecutive_failures_ > 0 && now - failing_since_ >= settings_.infer_after_outage;
+  return backoff_.failing() && now - backoff_.failing_since() >= settings_.infer_after_outage;
 }
 
 Millis AppEngine::blocked_until(Millis now) const {
   Millis until = 0;
   if (ledger_.exhausted(now)) until = std::max(until, ledger_.resets_at(now));
   if (health_ == AppHealth::auth_failed) until = std::max(until, auth_retry_at_);
-  if (consecutive_failures_ > 0) until = std::max(until, retry_at_);
+  if (backoff_.failing()) until = std::max(until, backoff_.retry_at());
   return until;
-}
-
-std::vector<AppEngine::Deadline> AppEngine::deadlines() const {
-  std::vector<Deadline> out;
-  for (const auto& [id, room] : rooms_) {
-    if (room.removed_at) continue;
-    if (room.status == kAbnormal) {
-      const Millis at = room.status_since + settings_.abnormal_timeout;
-      const Millis from = room.memory.abnormal_after ? *room.memory.abnormal_after + settings_.abnormal_timeout : at;
-      out.push_back(Deadline{at, std::min(from, at), id});
-    } else if (room.status == kNotStarted && room.memory.info.end_time > 0) {
-      const Millis at = seconds_to_ms(room.memory.info.end_time);
-      out.push_back(Deadline{at, at, id});
-    }
-  }
-  std::sort(out.begin(), out.end(), [](const Deadline& a, const Deadline& b) { return a.at < b.at; });
-  return out;
-}
-
-// Rooms in list order (start_time descending, higher roomid first): the
-// position just past the last room that can still change, plus slack for
-// rooms created since the last sweep.
-std::int64_t AppEngine::shallow_depth() const {
-  std::vector<std::pair<const Room*, bool>> order;
-  order.reserve(rooms_.size());
-  for (const auto& [id, room] : rooms_) {
-    if (!room.removed_at) order.emplace_back(&room, !is_terminal_status(room.status));
-  }
-  std::sort(order.begin(), order.end(), [](const auto& a, const auto& b) {
-    if (a.first->memory.info.start_time != b.first->memory.info.start_time) {
-      return a.first->memory.info.start_time > b.first->memory.info.start_time;
-    }
-    return a.first->memory.info.roomid > b.first->memory.info.roomid;
-  });
-  std::int64_t last = -1;
-  for (std::size_t i = 0; i < order.size(); ++i) {
-    if (order[i].second) last = static_cast<std::int64_t>(i);
-  }
-  const std::int64_t depth = last + 1 + 2 + (last + 1) / 50;
-  return std::clamp<std::int64_t>(depth, 1, std::max<std::int64_t>(last_total_.value_or(depth), 1));
-}
-
-std::int64_t AppEngine::full_pages() const {
-  return std::max<std::int64_t>(1, ceil_div(last_total_.value_or(0), settings_.page_size));
-}
-
-std::vector<HotSpan> AppEngine::hot_spans(Millis now, Millis day_end) const {
-  std::vector<HotSpan> spans;
-  for (const auto& [id, room] : rooms_) {
-    if (room.removed_at || is_terminal_status(room.status)) continue;
-    const Millis start = seconds_to_ms(room.memory.info.start_time);
-    const Millis end = seconds_to_ms(room.memory.info.end_time);
-    if (room.status == kNotStarted) {
-      if (end <= now) continue;  // its deadline, not a span
-      const Millis window_from = start - settings_.start_lead;
-      const Millis window_to = start + settings_.start_lag;
-      if (window_from >= day_end) continue;
-      if (window_to > now) spans.push_back(HotSpan{window_from, window_to, settings_.start_weight});
-      spans.push_back(HotSpan{std::max(window_to, now), std::max(end, window_to) + settings_.live_tail, 1.0});
-    } else {
-      // Live, paused, abnormal (or a code we do not know): anything can happen.
-      spans.push_back(HotSpan{now, std::max(end, now) + settings_.live_tail, 1.0});
-    }
-  }
-  return spans;
-}
-
-std::int64_t AppEngine::replay_reserve(Millis now, Millis day_end) const {
-  std::int64_t reserve = 0;
-  const std::int64_t per_room = 1 + settings_.replay_followups;
-  for (const auto& [id, room] : rooms_) {
-    if (room.removed_at) continue;
-    if (room.memory.replay.active) {
-      reserve += 1 + room.memory.replay.followups_left;
-    } else if (is_active_status(room.status) ||
-               (room.status == kNotStarted && seconds_to_ms(room.memory.info.start_time) < day_end &&
-                seconds_to_ms(room.memory.info.end_time) > now)) {
-      reserve += per_room;
-    }
-  }
-  return reserve;
-}
-
-Millis AppEngine::next_sweep_time(Millis now, Millis* hint, bool* confirm) {
-  *confirm = false;
-  if (!last_sweep_start_) return now;
-  const Millis last = *last_sweep_start_;
-  const Millis floor = settings_.min_interval;
-  const Millis floor_at = last + floor;
-  Millis t = 0;
-  if (settings_.policy == Policy::fixed) {
-    t = last + fixed_interval(ledger_.limit(), full_pages(), floor, settings_.fixed_reserve_share);
-  } else {
-    const Millis day_end = next_beijing_midnight(now);
-    const std::int64_t pages = ceil_div(shallow_depth(), settings_.page_size);
-    const std::int64_t extra = full_pages() - pages;
-    std::int64_t deep_reserve = 0;
-    if (extra > 0) {
-      const Millis deep_every = deep_sweep_period(ledger_.limit(), extra, floor, settings_.deep_share);
-      deep_reserve = extra * (1 + (day_end - now) / std::max<Millis>(deep_every, kSecond));
-    }
-    const std::int64_t spendable = ledger_.remaining(now) - replay_reserve(now, day_end) - deep_reserve - 2;
-    PacingInput in;
-    in.now = now;
-    in.day_end = day_end;
-    // Hold back a share of what is left: rooms created later today will want some of it.
-    const auto held_back = static_cast<std::int64_t>(static_cast<double>(std::max<std::int64_t>(0, spendable)) *
-                                                     settings_.pacing_margin);
-    in.sweeps_left = std::max<std::int64_t>(0, spendable - held_back) / std::max<std::int64_t>(pages, 1);
-    in.floor = floor;
-    in.cold_interval = cold_interval(ledger_.limit(), pages, floor, settings_.cold_share);
-    in.spans = hot_spans(now, day_end);
-    in.density_exponent = settings_.density_exponent;
-    const PacingAdvice advice = adaptive_pacing(in);
-    t = last + advice.interval;
-    if (advice.next_change > now) *hint = std::min(*hint, advice.next_change);
-  }
-  t = std::max(t, floor_at);
-  const Millis regular = t;
-  // Rule deadlines: be there to confirm with a poll rather than infer.
-  for (const Deadline& d : deadlines()) {
-    // A sweep at or after it already looked; a failed one did not, so a
-    // deadline whose sweep failed is retried at the floor, not left to the regular pace.
-    if (last_answered_sweep_ && d.at <= *last_answered_sweep_) continue;
-    // Through a 106's uncertainty window (window_from, at] at the floor, on a
-    // grid at - k * floor: the true deadline is caught within one floor and
-    // the latest possible one (the one the engine knows) is never overshot.
-    // A 102's window is the one instant end_time.
-    const Millis lo = std::max(floor_at, d.window_from < d.at ? d.window_from + 1 : d.at);
-    if (lo <= d.at) {
-      const Millis grid = d.at - (d.at - lo) / floor * floor;  // the first grid point the floor allows
-      if (grid < t) {
-        t = grid;
-      } else if (t < grid && grid < t + floor) {
-        t = grid;  // a little later, rather than block the grid point with a sweep just before it
-      }
-    } else if (floor_at < t) {
-      t = floor_at;  // the floor kept us off the deadline itself: as soon after as allowed
-    }
-    break;  // sorted: the earliest unconfirmed deadline decides
-  }
-  *confirm = t < regular;
-  return t;
-}
-
-std::optional<std::int64_t> AppEngine::due_replay(Millis now) const {
-  std::optional<std::int64_t> best;
-  Millis best_at = 0;
-  for (const auto& [id, room] : rooms_) {
-    const ReplayTrack& t = room.memory.replay;
-    if (room.removed_at || !t.active || t.next_check > now) continue;
-    if (!best || t.next_check < best_at) {
-      best = id;
-      best_at = t.next_check;
-    }
-  }
-  return best;
-}
-
-Millis AppEngine::next_replay_time() const {
-  Millis next = 0;
-  for (const auto& [id, room] : rooms_) {
-    const ReplayTrack& t = room.memory.replay;
-    if (room.removed_at || !t.active) continue;
-    if (next == 0 || t.next_check < next) next = t.next_check;
-  }
-  return next;
 }
 
 void AppEngine::infer_due_rules(Millis now, Effects& out) {
   if (!blocked_long(now)) return;
-  for (const Deadline& d : deadlines()) {
+  for (const RuleDeadline& d : rule_deadlines(rooms_, settings_.abnormal_timeout)) {
     if (d.at > now) break;
-    Room& room = rooms_[d.room_id];
+    TrackedRoom& room = rooms_[d.room_id];
     if (room.status == kAbnormal) {
-      change_status(now, room, kEnded, d.at, "abnormal_timeout", true, out);
+      change_status(now, room, kEnded, room.last_seen, d.at, "abnormal_timeout", true, out);
     } else if (room.status == kNotStarted) {
-      change_status(now, room, kExpired, d.at, "end_time_passed", true, out);
+      change_status(now, room, kExpired, room.last_seen, d.at, "end_time_passed", true, out);
     } else {
       continue;
     }
@@ -414,12 +259,12 @@ Effects AppEngine::on_list_page(Millis now, const Call& call, const liveapi::Roo
       const auto listed = static_cast<std::int64_t>(known_rooms());
       s.end = std::min(page.total, s.end + std::max<std::int64_t>(0, page.total - listed));
     }
-    if (s.end > max_sweep_rooms()) {
+    if (s.end > scheduler_.max_sweep_rooms(ledger_)) {
       out.warnings.push_back("the list says " + std::to_string(page.total) + " rooms; a sweep reads at most " +
-                             std::to_string(max_sweep_rooms()) + " (" +
+                             std::to_string(scheduler_.max_sweep_rooms(ledger_)) + " (" +
                              std::to_string(static_cast<int>(settings_.max_sweep_share * 100)) +
                              " % of the daily quota in pages)");
-      s.end = max_sweep_rooms();
+      s.end = scheduler_.max_sweep_rooms(ledger_);
     }
   } else if (*s.total != page.total) {
     s.consistent = false;
@@ -453,24 +298,20 @@ Effects AppEngine::on_list_page(Millis now, const Call& call, const liveapi::Roo
   return out;
 }
 
-// The deepest a sweep reads: a share of the daily quota in pages, so no
-// list total, true or not, can spend the day on one sweep.
-std::int64_t AppEngine::max_sweep_rooms() const {
-  const auto pages = static_cast<std::int64_t>(static_cast<double>(ledger_.limit()) * settings_.max_sweep_share);
-  return std::max<std::int64_t>(1, pages) * settings_.page_size;
-}
-
 void AppEngine::finish_sweep(Millis now, Effects& out) {
   Sweep s = std::move(*sweep_);
   sweep_.reset();
-  last_answered_sweep_ = s.started;
-  if (!s.total) return;
-  last_total_ = std::min(*s.total, max_sweep_rooms());
+  if (!s.total) {
+    scheduler_.on_sweep_answered(s.started, std::nullopt, false);
+    return;
+  }
   const bool complete = s.full && s.consistent && static_cast<std::int64_t>(s.seen.size()) == *s.total &&
                         s.next_start >= *s.total;
+  // The deepest a sweep reads: a share of the daily quota in pages, so no
+  // list total, true or not, can spend the day on one sweep.
+  scheduler_.on_sweep_answered(s.started, std::min(*s.total, scheduler_.max_sweep_rooms(ledger_)), complete);
   if (!complete) return;
   ++stats_.complete_sweeps;
-  last_full_sweep_ = s.started;
   for (auto& [id, room] : rooms_) {
     if (room.removed_at || s.seen.count(id) != 0) continue;
     room.removed_at = now;
@@ -488,7 +329,7 @@ void AppEngine::observe_room(Millis now, const liveapi::RoomInfo& info, Effects&
   }
   auto it = rooms_.find(info.roomid);
   if (it == rooms_.end() || it->second.removed_at) {
-    Room room;
+    TrackedRoom room;
     if (it != rooms_.end()) room.first_seen = it->second.first_seen;  // back after a removal
     room.memory.info = info;
     room.status = info.live_status;
@@ -500,14 +341,14 @@ void AppEngine::observe_room(Millis now, const liveapi::RoomInfo& info, Effects&
                                 status_event_body(identity_, "room.created", info, change, now), now);
     out.transitions.push_back(TransitionOut{info.roomid, std::nullopt, info.live_status, now, "observed", false, id});
     if (info.live_status == kEnded && seconds_to_ms(info.end_time) >= now - kRecentEnd) {
-      start_replay_track(room, now);
+      start_replay_track(room.memory.replay, now, replay_settings_);
     }
     rooms_[info.roomid] = std::move(room);
     upsert(rooms_[info.roomid], out);
     return;
   }
 
-  Room& room = it->second;
+  TrackedRoom& room = it->second;
   const liveapi::RoomInfo before = room.memory.info;
   const Millis previous_sighting = room.last_seen;
   room.last_seen = now;
@@ -525,14 +366,13 @@ void AppEngine::observe_room(Millis now, const liveapi::RoomInfo& info, Effects&
     std::string reason = "observed";
     Millis at = now;
     if (from == kAbnormal && to == kEnded) {
-      const Millis earliest = room.memory.abnormal_after.value_or(room.status_since) + settings_.abnormal_timeout;
+      const Millis earliest = room.memory.changed_after.value_or(room.status_since) + settings_.abnormal_timeout;
       if (now >= earliest) reason = "abnormal_timeout";
     } else if (from == kNotStarted && to == kExpired && info.end_time > 0) {
       reason = "end_time_passed";
       at = std::clamp(seconds_to_ms(info.end_time), previous_sighting, now);
     }
-    change_status(now, room, to, at, reason, false, out);
-    if (to == kAbnormal) room.memory.abnormal_after = previous_sighting;
+    change_status(now, room, to, previous_sighting, at, reason, false, out);
   }
   const std::vector<std::string> fields = changed_fields(before, info);
   if (!fields.empty()) {
@@ -543,32 +383,30 @@ void AppEngine::observe_room(Millis now, const liveapi::RoomInfo& info, Effects&
   upsert(room, out);
 }
 
-void AppEngine::change_status(Millis now, Room& room, int to, Millis at, const std::string& reason, bool inferred,
-                              Effects& out) {
+// `after`: the last sighting with the old status; `at`: when the change is
+// recorded (the first sighting with the new one, or the rule's deadline).
+void AppEngine::change_status(Millis now, TrackedRoom& room, int to, Millis after, Millis at,
+                              const std::string& reason, bool inferred, Effects& out) {
   const int from = room.status;
+  const bool by_rule = reason != "observed";
+  learn(now, room, SeenChange{from, to, std::min(after, at), at, by_rule}, out);
   room.status = to;
   room.status_since = at;
   room.memory.info.live_status = to;
-  if (to != kAbnormal) room.memory.abnormal_after.reset();
+  room.memory.changed_after = std::min(after, at);
   StatusChange change{from, to, at, reason, inferred};
   const std::int64_t room_id = room.memory.info.roomid;
   const std::string id =
       emit(out, "room.status_changed", room_id,
            status_event_body(identity_, "room.status_changed", room.memory.info, change, now), now);
   out.transitions.push_back(TransitionOut{room_id, from, to, at, reason, inferred, id});
-  if (to == kEnded) start_replay_track(room, std::max(at, now - settings_.replay_delay));
+  if (to == kEnded) start_replay_track(room.memory.replay, std::max(at, now - settings_.replay_delay), replay_settings_);
 }
 
-void AppEngine::start_replay_track(Room& room, Millis ended_at) {
-  ReplayTrack& t = room.memory.replay;
-  if (t.active || t.segments_seen > 0) return;
-  t.active = true;
-  t.next_check = ended_at + settings_.replay_delay;
-  t.give_up_at = t.next_check + settings_.replay_give_up;
-  // Half the expected delay between checks, within [floor, 5 min]: WeChat's
-  // ~10 min delay gives 5 min; a shortened delay (tests, demos) keeps pace.
-  t.backoff = std::max(settings_.min_interval, std::min(settings_.replay_delay / 2, kFirstReplayBackoff));
-  t.followups_left = settings_.replay_followups;
+void AppEngine::learn(Millis now, const TrackedRoom& before, const SeenChange& change, Effects& out) {
+  if (!settings_.learn) return;
+  const bool faded = fade_for_day(habits_, now);
+  if (learn_from_change(habits_, before, change) || faded) out.habits_json = habits_to_json(habits_);
 }
 
 Effects AppEngine::on_replay(Millis now, const Call& call, const liveapi::ReplayPage& page) {
@@ -587,32 +425,18 @@ Effects AppEngine::on_replay(Millis now, const Call& call, const liveapi::Replay
   replay_fetch_.reset();
   const auto it = rooms_.find(call.room_id);
   if (it == rooms_.end()) return out;
-  Room& room = it->second;
+  TrackedRoom& room = it->second;
   ReplayTrack& t = room.memory.replay;
-  if (static_cast<std::int64_t>(segments.size()) > t.segments_seen) {
-    t.segments_seen = static_cast<std::int64_t>(segments.size());
-    emit(out, "room.replay_ready", call.room_id, replay_event_body(identity_, room.memory.info, segments, now), now);
-    if (t.followups_left > 0) {
-      --t.followups_left;
-      t.next_check = now + settings_.replay_followup;
-    } else {
-      t.active = false;
-    }
-  } else if (t.segments_seen > 0) {  // a follow-up found nothing new
-    if (t.followups_left > 0) {
-      --t.followups_left;
-      t.next_check = now + settings_.replay_followup;
-    } else {
-      t.active = false;
-    }
-  } else if (now >= t.give_up_at) {
-    t.active = false;
-    out.warnings.push_back("room " + std::to_string(call.room_id) + ": no replay after " +
-                           std::to_string((now - t.give_up_at + settings_.replay_give_up) / kMinute) +
-                           " min of checks, giving up");
-  } else {
-    t.next_check = std::min(now + t.backoff, t.give_up_at);
-    t.backoff = std::min(t.backoff * 2, kMaxReplayBackoff);
+  const Millis first_check = t.give_up_at - settings_.replay_give_up;
+  switch (on_replay_checked(t, now, static_cast<std::int64_t>(segments.size()), replay_settings_)) {
+    case ReplayVerdict::announce:
+      emit(out, "room.replay_ready", call.room_id, replay_event_body(identity_, room.memory.info, segments, now), now);
+      break;
+    case ReplayVerdict::gave_up:
+      out.warnings.push_back("room " + std::to_string(call.room_id) + ": no replay after " +
+                             std::to_string((now - first_check) / kMinute) + " min of checks, giving up");
+      break;
+    case ReplayVerdict::nothing_new: break;
   }
   upsert(room, out);
   return out;
@@ -688,21 +512,11 @@ Effects AppEngine::on_failure(Millis now, const Call& call, const liveapi::ApiEr
     }
     default: break;
   }
-  if (consecutive_failures_ == 0) failing_since_ = now;
-  ++consecutive_failures_;
-  Millis backoff = 0;
-  if (error.outcome == liveapi::Outcome::token_invalid && consecutive_failures_ == 1) {
-    backoff = 0;  // the shell has fetched a new token: retry as soon as the floor allows
-  } else {
-    // floor, floor, 2x, 4x, ...: a busy answer is usually over within a minute or two.
-    backoff = doubled(settings_.min_interval, consecutive_failures_ - 2, settings_.max_failure_backoff);
-  }
-  retry_at_ = now + backoff;
+  const Millis backoff = backoff_.on_failure(now, error.outcome);
   if (call.kind == Call::Kind::replay) {
     if (const auto it = rooms_.find(call.room_id); it != rooms_.end() && it->second.memory.replay.active) {
       ReplayTrack& t = it->second.memory.replay;
-      t.next_check = std::max(t.next_check, now + std::max(backoff, t.backoff));
-      if (error.outcome == liveapi::Outcome::unknown_errcode && now >= t.give_up_at) t.active = false;
+      on_replay_failed(t, now + std::max(backoff, t.backoff), error.outcome == liveapi::Outcome::unknown_errcode, now);
       upsert(it->second, out);
     }
   }
@@ -712,8 +526,7 @@ Effects AppEngine::on_failure(Millis now, const Call& call, const liveapi::ApiEr
 }
 
 void AppEngine::note_success(Millis now, Effects& out) {
-  consecutive_failures_ = 0;
-  retry_at_ = 0;
+  backoff_.on_success();
   last_success_ = now;
   if (health_ != AppHealth::ok) {
     const std::string previous = to_string(health_);
@@ -727,7 +540,7 @@ void AppEngine::note_success(Millis now, Effects& out) {
   }
 }
 
-void AppEngine::upsert(const Room& room, Effects& out) {
+void AppEngine::upsert(const TrackedRoom& room, Effects& out) {
   // One row per room per Effects: a later upsert of the same room replaces the earlier.
   RoomUpsert row{room.memory.info.roomid, room.status, room.status_since, snapshot_to_json(room.memory),
                  room.last_seen, room.removed_at};

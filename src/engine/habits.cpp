@@ -42,9 +42,10 @@ constexpr double kMin = 60;
 }  // namespace
 
 HabitDistribution::HabitDistribution(std::int64_t lo_s, std::int64_t width_s, std::vector<double> prior_pmf,
-                                     double prior_never, double prior_strength)
+                                     double prior_never, double prior_strength, double smoothing_s)
     : lo_s_(lo_s), width_s_(std::max<std::int64_t>(width_s, 1)), prior_(std::move(prior_pmf)),
-      prior_never_(prior_never), prior_strength_(prior_strength), observed_(prior_.size(), 0.0) {
+      prior_never_(prior_never), prior_strength_(prior_strength), smoothing_s_(std::max(0.0, smoothing_s)),
+      observed_(prior_.size(), 0.0) {
   refresh();
 }
 
@@ -56,6 +57,8 @@ std::size_t HabitDistribution::bin_of(double x_s) const {
 void HabitDistribution::observe(double from_s, double to_s) {
   if (prior_.empty() || !std::isfinite(from_s) || !std::isfinite(to_s)) return;
   if (to_s < from_s) std::swap(from_s, to_s);
+  from_s -= smoothing_s_;
+  to_s += smoothing_s_;
   const std::size_t first = bin_of(from_s);
   const std::size_t last = bin_of(to_s);
   if (first == last || to_s - from_s < 1e-9) {
@@ -79,6 +82,23 @@ void HabitDistribution::observe(double from_s, double to_s) {
 
 void HabitDistribution::observe_never() {
   observed_never_ += 1;
+  observed_total_ += 1;
+  refresh();
+}
+
+void HabitDistribution::observe_beyond(double x_s) {
+  if (prior_.empty() || !std::isfinite(x_s)) return;
+  const double pos = (x_s - static_cast<double>(lo_s_)) / static_cast<double>(width_s_);
+  const double beyond = survival(x_s);
+  if (pos >= static_cast<double>(prior_.size()) || beyond < 1e-9) {
+    observed_never_ += 1;
+  } else {
+    const std::size_t first = pos < 0 ? 0 : static_cast<std::size_t>(pos);
+    const double inside = pos < 0 ? 0 : pos - static_cast<double>(first);  // share of bin `first` already past
+    observed_[first] += blended_[first] * (1 - inside) / beyond;
+    for (std::size_t k = first + 1; k < prior_.size(); ++k) observed_[k] += blended_[k] / beyond;
+    observed_never_ += blended_never_ / beyond;
+  }
   observed_total_ += 1;
   refresh();
 }
@@ -157,6 +177,7 @@ const char* to_string(Habit habit) {
     case Habit::end_offset: return "end_offset";
     case Habit::pause_length: return "pause_length";
     case Habit::abnormal_recovery: return "abnormal_recovery";
+    case Habit::live_run: return "live_run";
   }
   return "?";
 }
@@ -170,30 +191,40 @@ const HabitDistribution& Habits::of(Habit habit) const {
     case Habit::start_offset: return start_offset;
     case Habit::end_offset: return end_offset;
     case Habit::pause_length: return pause_length;
-    case Habit::abnormal_recovery: break;
+    case Habit::abnormal_recovery: return abnormal_recovery;
+    case Habit::live_run: break;
   }
-  return abnormal_recovery;
+  return live_run;
 }
 
-// Neutral: what a live room usually does, not any merchant's. Starts are
-// mostly within ten minutes either side of the plan with a tail of late ones
-// and one room in eight a no-show; ends anywhere from an hour early to an
-// hour and a half late; pauses of a few minutes to half an hour; drops that
-// recover within WeChat's 15 minutes three times in four.
+// Neutral: what a live room usually does, not any merchant's: the
+// distributions of the ordinary day that scripts/gen_scenarios.py draws
+// ("day" shape, sampled 20,000 broadcasts). Starts evenly from 4 minutes
+// early to 15 late, one room in seven a no-show; ends mostly from 20 minutes
+// early to two hours late (pauses push them back), likeliest half an hour
+// late; pauses of 2 to 25 minutes; drops that recover within 14 minutes,
+// a quarter never (WeChat's 15-minute rule ends them); a stream runs at
+// least 10 minutes between interruptions, then stops at about 4 % per five
+// minutes for the first hour and less after (about one interruption every
+// two live hours).
 Habits prior_habits() {
-  auto distribution = [](std::int64_t lo, std::int64_t width, std::size_t n, double never,
+  auto distribution = [](std::int64_t lo, std::int64_t width, std::size_t n, double never, double smoothing_s,
                          std::vector<std::pair<double, double>> points) {
-    return HabitDistribution(lo, width, shaped(lo, width, n, never, ramp(std::move(points))), never, kPriorStrength);
+    return HabitDistribution(lo, width, shaped(lo, width, n, never, ramp(std::move(points))), never, kPriorStrength,
+                             smoothing_s);
   };
   return Habits{
-      distribution(-60 * 60, 60, 180, 0.12,
-                   {{-20 * kMin, 0}, {-5 * kMin, 1}, {5 * kMin, 1.4}, {15 * kMin, 0.8}, {30 * kMin, 0.2},
-                    {60 * kMin, 0}}),
-      distribution(-120 * 60, 120, 120, 0,
-                   {{-90 * kMin, 0}, {-45 * kMin, 0.6}, {0, 1}, {60 * kMin, 0.7}, {105 * kMin, 0}}),
-      distribution(0, 30, 180, 0, {{0, 0.2}, {2 * kMin, 1}, {25 * kMin, 0.8}, {60 * kMin, 0}}),
-      distribution(0, 30, 120, 0.25, {{0, 0.6}, {1 * kMin, 1}, {14 * kMin, 0.8}, {15 * kMin, 0}}),
-      InterruptionRate{},
+      distribution(-60 * 60, 60, 180, 0.15, 3 * kMin, {{-5 * kMin, 0}, {-4 * kMin, 1}, {15 * kMin, 1}, {16 * kMin, 0}}),
+      distribution(-120 * 60, 120, 150, 0, 10 * kMin,
+                   {{-60 * kMin, 0}, {-20 * kMin, 0.15}, {0, 0.5}, {20 * kMin, 0.9}, {30 * kMin, 1},
+                    {45 * kMin, 0.85}, {60 * kMin, 0.6}, {80 * kMin, 0.3}, {100 * kMin, 0.13}, {120 * kMin, 0.05},
+                    {150 * kMin, 0}}),
+      distribution(0, 30, 180, 0, 3 * kMin, {{110, 0}, {120, 1}, {1500, 1}, {1530, 0}}),
+      distribution(0, 30, 120, 0.26, 2 * kMin, {{25, 0}, {30, 1}, {840, 1}, {870, 0}}),
+      distribution(0, 60, 240, 0.05, 10 * kMin,
+                   {{9.5 * kMin, 0}, {10 * kMin, 1}, {60 * kMin, 1.2}, {65 * kMin, 0.6}, {110 * kMin, 0.5},
+                    {150 * kMin, 0.25}, {200 * kMin, 0.15}, {240 * kMin, 0.05}}),
+      InterruptionRate{0.55, 4, 0, 0},
       0,
       true,
   };

@@ -38,7 +38,7 @@ std::string snapshot_to_json(const RoomMemory& memory) {
   json::key(w, "goods"); json::raw(w, r.goods_json.empty() ? "[]" : r.goods_json);
   json::key(w, "wxlived");
   w.StartObject();
-  if (memory.abnormal_after) { json::key(w, "abnormal_after_ms"); w.Int64(*memory.abnormal_after); }
+  if (memory.changed_after) { json::key(w, "changed_after_ms"); w.Int64(*memory.changed_after); }
   const ReplayTrack& t = memory.replay;
   json::key(w, "replay");
   w.StartObject();
@@ -76,8 +76,12 @@ std::optional<RoomMemory> snapshot_from_json(std::string_view text) {
   }
   if (const auto own = doc.FindMember("wxlived"); own != doc.MemberEnd() && own->value.IsObject()) {
     const rapidjson::Value& o = own->value;
-    if (const auto a = o.FindMember("abnormal_after_ms"); a != o.MemberEnd() && a->value.IsInt64()) {
-      m.abnormal_after = a->value.GetInt64();
+    // abnormal_after_ms: the same bound as written before it covered every status.
+    for (const char* name : {"changed_after_ms", "abnormal_after_ms"}) {
+      if (const auto a = o.FindMember(name); a != o.MemberEnd() && a->value.IsInt64()) {
+        m.changed_after = a->value.GetInt64();
+        break;
+      }
     }
     if (const auto r = o.FindMember("replay"); r != o.MemberEnd() && r->value.IsObject()) {
       const rapidjson::Value& v = r->value;

@@ -36,6 +36,7 @@ int simulate_command(const SimulateOptions& options, std::ostream& out, std::ost
   }
   const scenario::Scenario& s = *loaded;
   SimulationSettings settings = defaults_for(s, options.policy);
+  settings.engine.learn = !options.no_learn;
   if (options.config_file) {
     auto config = config::load_config(*options.config_file);
     if (!config) {

@@ -110,6 +110,22 @@ LatencySummary summarize(std::vector<double> values) {
   return out;
 }
 
+namespace {
+
+std::string change_kind(const scenario::Transition& c) {
+  const int from = scenario::code(c.from);
+  const int to = scenario::code(c.to);
+  if (from == 102) return "start";
+  if (to == 103) return "end";
+  if (from == 101 && to == 105) return "pause";
+  if (from == 105 && to == 101) return "resume";
+  if (from == 101 && to == 106) return "drop";
+  if (from == 106 && to == 101) return "recover";
+  return "other";
+}
+
+}  // namespace
+
 Grade grade(const scenario::Scenario& s, const std::vector<EmittedEvent>& events) {
   Grade g;
   const std::vector<StatusEvent> status = status_events(s, events);
@@ -123,6 +139,8 @@ Grade grade(const scenario::Scenario& s, const std::vector<EmittedEvent>& events
       const scenario::Transition& c = changes[i];
       if (c.t < 0 || c.t >= s.duration_s || !scenario::listed(room, c.t)) continue;
       ++g.transitions_total;
+      DayGrade& day = g.days[engine::beijing_day((s.origin_unix + c.t) * kSecond)];
+      ++day.transitions_total;
       const scenario::Seconds next =
           i + 1 < changes.size() ? changes[i + 1].t : std::numeric_limits<scenario::Seconds>::max();
       const StatusEvent* hit = nullptr;
@@ -134,12 +152,16 @@ Grade grade(const scenario::Scenario& s, const std::vector<EmittedEvent>& events
       }
       if (hit == nullptr) {
         ++g.missed;
+        ++day.missed;
         continue;
       }
       ++g.detected;
+      ++day.detected;
       const auto latency = static_cast<double>(hit->emitted - c.t);
       if (c.cause == scenario::TransitionCause::timeline) {
         g.latencies.push_back(latency);
+        day.latencies.push_back(latency);
+        g.latency_by_change[change_kind(c)].push_back(latency);
         continue;
       }
       const scenario::Seconds known = knowable_deadline(s, c, mine, *hit);
@@ -184,6 +206,8 @@ QuotaCheck check_calls(const scenario::Scenario& s, const std::vector<CallLine>&
     }
     (c.api == "list" ? q.list : q.replay) += 1;
     ++per_day[engine::beijing_day(c.at)];
+    auto& [day_list, day_replay] = q.per_day[engine::beijing_day(c.at)];
+    (c.api == "list" ? day_list : day_replay) += 1;
     if (c.errcode == 45009) ++q.quota_errors;
     if (c.api == "list" && c.start == 0) {
       if (last_sweep) {
@@ -234,6 +258,40 @@ std::string report_json(const scenario::Scenario& s, const SimulationSettings& s
     w.EndObject();
   }
   w.EndObject();
+  w.Key("latency_by_change_s");
+  w.StartObject();
+  for (const auto& [kind, values] : g.latency_by_change) {
+    w.Key(kind.c_str());
+    write_summary(w, summarize(values), true);
+  }
+  w.EndObject();
+  if (g.days.size() > 1) {
+    w.Key("days");
+    w.StartArray();
+    for (const auto& [day, d] : g.days) {
+      w.StartObject();
+      w.Key("day");
+      w.String(engine::beijing_date(day * engine::kDay).c_str());
+      w.Key("transitions_total");
+      w.Int64(d.transitions_total);
+      w.Key("detected");
+      w.Int64(d.detected);
+      w.Key("missed");
+      w.Int64(d.missed);
+      w.Key("latency_s");
+      write_summary(w, summarize(d.latencies), false);
+      const auto calls = q.per_day.find(day);
+      w.Key("calls");
+      w.StartObject();
+      w.Key("list");
+      w.Int64(calls != q.per_day.end() ? calls->second.first : 0);
+      w.Key("replay");
+      w.Int64(calls != q.per_day.end() ? calls->second.second : 0);
+      w.EndObject();
+      w.EndObject();
+    }
+    w.EndArray();
+  }
   w.Key("calls");
   w.StartObject();
   w.Key("list");

@@ -74,7 +74,7 @@ TEST_CASE("a snapshot round-trips the engine's follow-up state") {
   RoomMemory m;
   m.info = room(9, kEnded, kT0, kT0 + kHour);
   m.info.goods_json = R"([{"goods_id":1}])";
-  m.abnormal_after = kT0 + 5 * kMinute;
+  m.changed_after = kT0 + 5 * kMinute;
   m.replay = ReplayTrack{true, kT0 + 2 * kHour, kT0 + 4 * kHour, 5 * kMinute, 1, 1};
   const auto back = snapshot_from_json(snapshot_to_json(m));
   REQUIRE(back);

@@ -21,14 +21,21 @@ namespace wxlived::engine {
 // Prior and observations are kept apart so the operator sees both.
 class HabitDistribution {
  public:
+  // smoothing_s: each observation is spread this far either side (a box
+  // kernel), so a few observations give a smooth estimate, not spikes at
+  // the values seen.
   HabitDistribution(std::int64_t lo_s, std::int64_t width_s, std::vector<double> prior_pmf, double prior_never,
-                    double prior_strength);
+                    double prior_strength, double smoothing_s);
 
   // One change known to have happened somewhere in [from_s, to_s] (the gap
   // between two sightings: WeChat's change time is never seen exactly), spread
   // evenly over the bins it covers; values outside the axis land on its edges.
   void observe(double from_s, double to_s);
   void observe_never();
+  // A value known only to exceed x_s (right-censored: a live run cut short by
+  // the broadcast's end): one unit spread over the bins past x_s and never,
+  // in proportion to what the blend already puts there.
+  void observe_beyond(double x_s);
   // Older observations count for less: all observed mass times `factor`.
   void fade(double factor);
 
@@ -60,6 +67,7 @@ class HabitDistribution {
   std::vector<double> prior_;   // sums to 1 - prior_never_
   double prior_never_;
   double prior_strength_;       // the prior counts as this many observations
+  double smoothing_s_;
   std::vector<double> observed_;
   double observed_never_ = 0;
   double observed_total_ = 0;   // observed mass, never included
@@ -69,18 +77,21 @@ class HabitDistribution {
   double blended_never_ = 0;
 };
 
-// Interruptions of a live broadcast (a 105 or a 106 while 101), per live hour.
+// Interruptions of a live broadcast (a 105 or a 106 while 101), per live hour:
+// the operator's figure, and the pace of interruptions in broadcasts not yet
+// under way. A broadcast under way uses live_run, which also knows that a
+// stream rarely stops again within minutes of (re)starting.
 struct InterruptionRate {
-  double prior_per_hour = 0.8;
+  double prior_per_hour = 0.55;
   double prior_hours = 4;       // the prior counts as this many live hours
   double events = 0;
   double live_hours = 0;
   double per_hour() const { return (prior_per_hour * prior_hours + events) / (prior_hours + live_hours); }
 };
 
-enum class Habit { start_offset, end_offset, pause_length, abnormal_recovery };
-inline constexpr std::array<Habit, 4> kAllHabits{Habit::start_offset, Habit::end_offset, Habit::pause_length,
-                                                 Habit::abnormal_recovery};
+enum class Habit { start_offset, end_offset, pause_length, abnormal_recovery, live_run };
+inline constexpr std::array<Habit, 5> kAllHabits{Habit::start_offset, Habit::end_offset, Habit::pause_length,
+                                                 Habit::abnormal_recovery, Habit::live_run};
 const char* to_string(Habit habit);
 
 struct Habits {
@@ -88,6 +99,7 @@ struct Habits {
   HabitDistribution end_offset;         // actual end (103) - planned end_time
   HabitDistribution pause_length;       // 105 -> anything
   HabitDistribution abnormal_recovery;  // 106 -> 101; never = WeChat's 15-minute rule ended it
+  HabitDistribution live_run;           // 101 held before a 105 or 106 (an end censors it)
   InterruptionRate interruptions;
   std::int64_t day = 0;                 // Beijing day of the last fade
   bool learning = true;                 // false: stay at the prior (simulate --no-learn)

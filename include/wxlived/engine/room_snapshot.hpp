@@ -1,6 +1,6 @@
 #pragma once
 // A room as the engine remembers it between restarts: WeChat's fields plus
-// the engine's follow-up state (the bound on a 106's onset, the replay
+// the engine's follow-up state (the bound on a status's onset, the replay
 // checks still owed). Stored as RoomRecord::snapshot_json.
 #include <cstdint>
 #include <optional>
@@ -26,7 +26,10 @@ struct ReplayTrack {
 
 struct RoomMemory {
   liveapi::RoomInfo info;
-  std::optional<Millis> abnormal_after;  // 106 began after this time (last non-106 sighting)
+  // The current status began after this time: the last sighting with the
+  // previous one (a change is only known to within the gap between two
+  // sightings). Bounds a 106's onset for WeChat's rule and censors the habits.
+  std::optional<Millis> changed_after;
   ReplayTrack replay;
 
   friend bool operator==(const RoomMemory&, const RoomMemory&) = default;

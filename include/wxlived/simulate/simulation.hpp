@@ -60,6 +60,14 @@ struct LatencySummary {
 // Nearest-rank percentiles (the scorer script uses the same definition).
 LatencySummary summarize(std::vector<double> values);
 
+// One Beijing day's share of a run (multi-day scenarios show learning).
+struct DayGrade {
+  std::int64_t transitions_total = 0;
+  std::int64_t detected = 0;
+  std::int64_t missed = 0;
+  std::vector<double> latencies;  // observed transitions, seconds
+};
+
 struct Grade {
   std::int64_t transitions_total = 0;
   std::int64_t detected = 0;
@@ -75,6 +83,10 @@ struct Grade {
   std::map<std::string, std::vector<double>> rule_true_by_cause;   // "abnormal_timeout" | "end_time_passed"
   std::map<std::string, std::vector<double>> rule_known_by_cause;
   std::vector<std::string> spurious_detail;
+  // Observed transitions by kind: start (102 ->), pause (101 -> 105), resume
+  // (105 -> 101), drop (101 -> 106), recover (106 -> 101), end (-> 103), other.
+  std::map<std::string, std::vector<double>> latency_by_change;
+  std::map<std::int64_t, DayGrade> days;  // by Beijing day number (engine::beijing_day)
 };
 
 // A transition is a change of true status (scenario::transitions) inside the
@@ -95,6 +107,7 @@ struct QuotaCheck {
   std::int64_t quota_errors = 0;
   std::int64_t days_over_quota = 0;
   std::optional<double> min_sweep_gap_s;  // between list calls with start = 0
+  std::map<std::int64_t, std::pair<std::int64_t, std::int64_t>> per_day;  // Beijing day -> (list, replay)
 };
 QuotaCheck check_calls(const scenario::Scenario& s, const std::vector<CallLine>& calls);
 
@@ -108,6 +121,7 @@ struct SimulateOptions {
   std::string scenario_file;
   std::optional<std::string> config_file;
   engine::Policy policy = engine::Policy::adaptive;
+  bool no_learn = false;
   std::optional<std::string> events_out;
   std::optional<std::string> calls_out;
 };

@@ -1,0 +1,34 @@
+#pragma once
+// How long to wait after failed calls: the floor twice (a busy answer is
+// usually over within a minute or two), then doubling to a cap; a token
+// WeChat rejected once is retried at once with the shell's fresh token.
+#include "wxlived/engine/beijing_time.hpp"
+#include "wxlived/liveapi/outcome.hpp"
+
+namespace wxlived::engine {
+
+// `first` doubled `doublings` times, never past `cap`.
+Millis doubled(Millis first, int doublings, Millis cap);
+
+class FailureBackoff {
+ public:
+  FailureBackoff(Millis floor, Millis cap) : floor_(floor), cap_(cap) {}
+
+  // A failed call answered at `now`: returns the wait before the next call.
+  Millis on_failure(Millis now, liveapi::Outcome outcome);
+  void on_success() { failures_ = 0; retry_at_ = 0; }
+
+  bool failing() const noexcept { return failures_ > 0; }
+  int failures() const noexcept { return failures_; }
+  Millis failing_since() const noexcept { return failing_since_; }
+  Millis retry_at() const noexcept { return retry_at_; }
+
+ private:
+  Millis floor_;
+  Millis cap_;
+  int failures_ = 0;
+  Millis failing_since_ = 0;
+  Millis retry_at_ = 0;
+};
+
+}  // namespace wxlived::engine

@@ -1,0 +1,98 @@
+#include "wxlived/engine/hazard.hpp"
+
+#include <algorithm>
+
+#include "wxlived/engine/status.hpp"
+
+namespace wxlived::engine {
+namespace {
+
+double seconds(Millis ms) { return static_cast<double>(ms) / static_cast<double>(kSecond); }
+
+// Density at `x` of a distribution known not to have fired by `x_known`.
+double conditional_density(const HabitDistribution& d, double x_known, double x) {
+  if (x < x_known) return 0;
+  const double alive = d.survival(x_known);
+  return alive > 1e-9 ? d.density(x) / alive : 0;
+}
+
+// Probability a distribution known not to have fired by x_known is still to fire at x.
+double conditional_survival(const HabitDistribution& d, double x_known, double x) {
+  const double alive = d.survival(x_known);
+  return alive > 1e-9 ? std::min(1.0, d.survival(x) / alive) : 0;
+}
+
+double interruptions_per_second(const Habits& habits) { return habits.interruptions.per_hour() / 3600.0; }
+
+// A broadcast under way at t: interrupted at the app's rate while it lasts, ending around its planned end.
+double live_density(const TrackedRoom& room, const Habits& habits, Millis known, Millis t, double interruption_weight) {
+  const double known_x = seconds(known - room.planned_end());
+  const double x = seconds(t - room.planned_end());
+  const double still_live = conditional_survival(habits.end_offset, known_x, x);
+  return interruption_weight * interruptions_per_second(habits) * still_live +
+         conditional_density(habits.end_offset, known_x, x);
+}
+
+}  // namespace
+
+double next_change_density(const TrackedRoom& room, const Habits& habits, Millis known, Millis t) {
+  if (room.removed_at || t < known) return 0;
+  switch (room.status) {
+    case kNotStarted:
+      if (t >= room.planned_end()) return 0;  // the 107 deadline's business
+      return conditional_density(habits.start_offset, seconds(known - room.planned_start()),
+                                 seconds(t - room.planned_start()));
+    case kLive: {
+      // An interruption after the run so far, while the broadcast lasts, or its end.
+      const double known_end = seconds(known - room.planned_end());
+      const double x_end = seconds(t - room.planned_end());
+      const double run_known = seconds(known - room.onset());
+      const double run = seconds(t - room.onset());
+      return conditional_density(habits.live_run, run_known, run) *
+                 conditional_survival(habits.end_offset, known_end, x_end) +
+             conditional_density(habits.end_offset, known_end, x_end);
+    }
+    case kPaused:
+      return conditional_density(habits.pause_length, seconds(known - room.onset()), seconds(t - room.onset()));
+    case kAbnormal:
+      return conditional_density(habits.abnormal_recovery, seconds(known - room.onset()), seconds(t - room.onset()));
+    default:
+      if (is_terminal_status(room.status)) return 0;
+      return interruptions_per_second(habits);  // a code we do not know: as likely as a live room's interruption
+  }
+}
+
+double forecast_density(const TrackedRoom& room, const Habits& habits, Millis known, Millis t) {
+  if (room.removed_at || is_terminal_status(room.status) || t < known) return 0;
+  const double next = next_change_density(room, habits, known, t);
+  // After the next change: a started room runs (interruptions come in pairs,
+  // onset and recovery), a paused or dropped room resumes and runs on.
+  double started = 1;
+  if (room.status == kNotStarted) {
+    if (t >= room.planned_end() + 2 * kHour) return 0;
+    const double known_x = seconds(known - room.planned_start());
+    const double alive = habits.start_offset.survival(known_x);
+    started = alive > 1e-9 ? std::max(0.0, (alive - habits.start_offset.survival(seconds(t - room.planned_start()))) /
+                                               alive)
+                           : 0;
+  } else if (room.status == kLive) {
+    // After an interruption comes its recovery, and later runs.
+    const double interrupted = 1 - conditional_survival(habits.live_run, seconds(known - room.onset()),
+                                                        seconds(t - room.onset()));
+    return next + interrupted * live_density(room, habits, known, t, 2.0) / 2 +
+           0 * interruptions_per_second(habits);
+  }
+  return next + started * live_density(room, habits, known, t, 2.0);
+}
+
+ChangeWindow likely_change_window(const TrackedRoom& room, const Habits& habits, Millis known) {
+  if (room.removed_at || is_terminal_status(room.status)) return {known, known};
+  const Millis end = room.planned_end() + static_cast<Millis>(habits.end_offset.quantile(0.98) * kSecond);
+  if (room.status == kNotStarted) {
+    const Millis start = room.planned_start() + static_cast<Millis>(habits.start_offset.quantile(0.02) * kSecond);
+    return {std::max(known, start), std::max({known, end, room.planned_end()})};
+  }
+  return {known, std::max(known, end)};
+}
+
+}  // namespace wxlived::engine
