@@ -72,6 +72,18 @@ std::optional<std::string> param(const Request& request, const std::string& name
   return it->second;
 }
 
+// "/v1/apps/{app}/habits" -> app (not empty, no '/'); nullopt otherwise.
+std::optional<std::string> app_of_habits_path(std::string_view path) {
+  constexpr std::string_view prefix = "/v1/apps/";
+  constexpr std::string_view suffix = "/habits";
+  if (!path.starts_with(prefix) || !path.ends_with(suffix) || path.size() <= prefix.size() + suffix.size()) {
+    return std::nullopt;
+  }
+  const std::string_view app = path.substr(prefix.size(), path.size() - prefix.size() - suffix.size());
+  if (app.find('/') != std::string_view::npos) return std::nullopt;
+  return std::string(app);
+}
+
 }  // namespace
 
 Routes::Routes(std::filesystem::path db_file, const Metrics& metrics, const Health& health, UnixClock now_ms)
@@ -79,8 +91,10 @@ Routes::Routes(std::filesystem::path db_file, const Metrics& metrics, const Heal
 
 Reply Routes::handle(const Request& request) const {
   const std::string& path = request.path;
+  const auto habits_of = app_of_habits_path(path);
   const bool known = path == "/healthz" || path == "/readyz" || path == "/metrics" || path == "/v1/rooms" ||
-                     path == "/v1/events" || (path.starts_with("/v1/rooms/") && path.size() > 10);
+                     path == "/v1/events" || (path.starts_with("/v1/rooms/") && path.size() > 10) ||
+                     habits_of.has_value();
   if (!known) return error_reply(404, "no such path: " + path);
   if (request.method != "GET" && request.method != "HEAD") {
     Reply r = error_reply(405, "read-only: only GET (and HEAD) are allowed");
@@ -92,6 +106,7 @@ Reply Routes::handle(const Request& request) const {
   if (path == "/metrics") return metrics();
   if (path == "/v1/rooms") return rooms(request);
   if (path == "/v1/events") return events(request);
+  if (habits_of) return habits(request, *habits_of);
   return room(request, path.substr(10));
 }
 
@@ -203,6 +218,16 @@ Reply Routes::events(const Request& request) const {
   auto events = db->events(filter);
   if (!events) return store_error_reply(events.error());
   return json_reply(200, events_json(*events) + "\n");
+}
+
+Reply Routes::habits(const Request& request, const std::string& app) const {
+  if (auto bad = check_params(request, {})) return error_reply(400, *bad);
+  auto db = store::StateStore::open_readonly(db_file_);
+  if (!db) return store_error_reply(db.error());
+  auto found = app_habits(*db, app);
+  if (!found) return store_error_reply(found.error());
+  if (found->empty()) return error_reply(404, "no app " + app);
+  return json_reply(200, habits_summary_json(found->front()) + "\n");
 }
 
 }  // namespace wxlived::admin

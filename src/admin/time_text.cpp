@@ -3,6 +3,7 @@
 #include <chrono>
 #include <charconv>
 #include <cstdio>
+#include <string>
 
 namespace wxlived::admin {
 
@@ -97,6 +98,29 @@ std::optional<std::int64_t> parse_time(std::string_view text, std::int64_t now_m
   }
   const std::int64_t days_since_epoch = sys_days(ymd).time_since_epoch().count();
   return (days_since_epoch * 86400 + h * 3600 + mi * 60 + s - offset_s) * 1000;
+}
+
+std::string format_seconds(std::int64_t seconds, bool offset) {
+  if (seconds == 0) return "0s";
+  std::string out = seconds < 0 ? "-" : offset ? "+" : "";
+  // The magnitude as unsigned: INT64_MIN has no positive int64.
+  const std::uint64_t total =
+      seconds < 0 ? 0 - static_cast<std::uint64_t>(seconds) : static_cast<std::uint64_t>(seconds);
+  const std::uint64_t h = total / 3600;
+  const std::uint64_t m = total / 60 % 60;
+  const std::uint64_t s = total % 60;
+  auto two = [](std::uint64_t v) { return (v < 10 ? "0" : "") + std::to_string(v); };
+  if (h > 0) {
+    out += std::to_string(h) + "h";
+    if (m > 0 || s > 0) out += two(m) + "m";
+    if (s > 0) out += two(s) + "s";
+  } else if (m > 0) {
+    out += std::to_string(m) + "m";
+    if (s > 0) out += two(s) + "s";
+  } else {
+    out += std::to_string(s) + "s";
+  }
+  return out;
 }
 
 std::string_view status_name(int status) {

@@ -77,6 +77,19 @@ void event_object(Writer& w, const store::EventRecord& e) {
 
 std::string text_of(const rapidjson::StringBuffer& buffer) { return std::string(buffer.GetString(), buffer.GetSize()); }
 
+// The engine's compact summary, pretty-printed like the other views. Parsed
+// at full precision so every number is written back as the engine wrote it.
+void habits_summary_object(Writer& w, const AppHabits& app) {
+  const std::string compact = engine::habits_summary_json(app.app, habits_or_prior(app));
+  rapidjson::Document doc;
+  doc.Parse<rapidjson::kParseIterativeFlag | rapidjson::kParseFullPrecisionFlag>(compact.data(), compact.size());
+  if (doc.HasParseError() || json_nests_deeper_than(doc, kStoredJsonMaxDepth)) {
+    w.Null();  // cannot happen: the engine writes it
+    return;
+  }
+  doc.Accept(w);
+}
+
 }  // namespace
 
 std::string room_name(const std::string& snapshot_json) {
@@ -127,6 +140,42 @@ std::string room_histories_json(const std::vector<RoomHistory>& rooms) {
     w.EndArray();
     w.EndObject();
   }
+  w.EndArray();
+  return text_of(buffer);
+}
+
+store::Result<std::vector<AppHabits>> app_habits(store::StateStore& store, const std::optional<std::string>& app) {
+  auto names = store.app_names();
+  if (!names) return Unexpected{std::move(names).error()};
+  std::vector<AppHabits> out;
+  for (auto& name : *names) {
+    if (app && name != *app) continue;
+    auto stored = store.app_habits(name);
+    if (!stored) return Unexpected{std::move(stored).error()};
+    out.push_back(AppHabits{std::move(name), std::move(*stored)});
+  }
+  return out;
+}
+
+engine::Habits habits_or_prior(const AppHabits& app) {
+  if (app.habits_json) {
+    if (auto habits = engine::habits_from_json(*app.habits_json)) return std::move(*habits);
+  }
+  return engine::prior_habits();
+}
+
+std::string habits_summary_json(const AppHabits& app) {
+  rapidjson::StringBuffer buffer;
+  Writer w(buffer);
+  habits_summary_object(w, app);
+  return text_of(buffer);
+}
+
+std::string habits_summaries_json(const std::vector<AppHabits>& apps) {
+  rapidjson::StringBuffer buffer;
+  Writer w(buffer);
+  w.StartArray();
+  for (const auto& app : apps) habits_summary_object(w, app);
   w.EndArray();
   return text_of(buffer);
 }

@@ -5,6 +5,8 @@
 #include <rapidjson/stringbuffer.h>
 
 #include <algorithm>
+#include <cmath>
+#include <cstdio>
 #include <map>
 #include <ostream>
 #include <set>
@@ -96,6 +98,48 @@ std::string event_summary(const std::string& body_json) {
     summary += (summary.empty() ? "" : " ") + std::to_string(segments->value.Size()) + " segment(s)";
   }
   return summary;
+}
+
+// 12.34 -> "12.3", 3.0 -> "3": observation counts fade by day, so they are fractional.
+std::string decimal(double value, int places = 1) {
+  char buffer[64];
+  std::snprintf(buffer, sizeof buffer, "%.*f", places, value);
+  std::string text = buffer;
+  if (text.find('.') != std::string::npos) {
+    while (text.back() == '0') text.pop_back();
+    if (text.back() == '.') text.pop_back();
+  }
+  return text == "-0" ? "0" : text;
+}
+
+std::string percent(double share) { return decimal(share * 100) + "%"; }
+
+// Offsets from the plan carry a sign ("+20m05s"); lengths do not ("4m30s").
+bool is_offset(engine::Habit habit) {
+  return habit == engine::Habit::start_offset || habit == engine::Habit::end_offset;
+}
+
+// One app's habits, as the JSON summary has them: the quantiles rounded to
+// whole seconds, learned (the prior blended with the observations: what the
+// scheduler uses) beside the prior alone.
+void print_habits(const Context& ctx, const admin::AppHabits& app) {
+  const engine::Habits habits = admin::habits_or_prior(app);
+  const char* note = !app.habits_json                           ? ": nothing learned yet, the prior"
+                     : !engine::habits_from_json(*app.habits_json) ? ": stored habits unreadable, the prior"
+                                                                   : "";
+  ctx.out << "app " << terminal_safe(app.app) << note << '\n';
+  Table table({"HABIT", "OBSERVATIONS", "P10", "P50", "P90", "NEVER", "PRIOR P10", "PRIOR P50", "PRIOR P90",
+               "PRIOR NEVER"});
+  for (engine::Habit h : engine::kAllHabits) {
+    const engine::HabitDistribution& d = habits.of(h);
+    auto at = [&](double q, bool prior) { return format_seconds(std::llround(d.quantile(q, prior)), is_offset(h)); };
+    table.add({engine::to_string(h), decimal(d.observations()), at(0.1, false), at(0.5, false), at(0.9, false),
+               percent(d.never()), at(0.1, true), at(0.5, true), at(0.9, true), percent(d.prior_never())});
+  }
+  table.print(ctx.out);
+  const engine::InterruptionRate& r = habits.interruptions;
+  ctx.out << "interruptions per live hour: " << decimal(r.per_hour(), 2) << " learned, " << decimal(r.prior_per_hour, 2)
+          << " prior (" << decimal(r.events) << " observed in " << decimal(r.live_hours) << " live hours)\n";
 }
 
 }  // namespace
@@ -387,6 +431,28 @@ int enable_endpoint(const Context& ctx, const std::string& name) {
     ctx.out << "{\"enabled\": true}\n";
   } else {
     ctx.out << "endpoint " << name << " enabled; its waiting deliveries resume within a few seconds\n";
+  }
+  return kExitOk;
+}
+
+int show_habits(const Context& ctx, const std::optional<std::string>& app) {
+  int rc = kExitOk;
+  auto store = open_for_reading(ctx, rc);
+  if (!store) return rc;
+  auto apps = admin::app_habits(*store, app);
+  if (!apps) return store_failure(ctx, apps.error());
+  if (app && apps->empty()) {
+    ctx.err << "wxlivectl: no app " << terminal_safe(*app) << " in the state database\n";
+    return kExitFailure;
+  }
+  if (ctx.json) {
+    ctx.out << (app ? admin::habits_summary_json(apps->front()) : admin::habits_summaries_json(*apps)) << '\n';
+    return kExitOk;
+  }
+  if (apps->empty()) ctx.out << "no app in the state database yet\n";
+  for (std::size_t i = 0; i < apps->size(); ++i) {
+    if (i > 0) ctx.out << '\n';
+    print_habits(ctx, (*apps)[i]);
   }
   return kExitOk;
 }

@@ -36,5 +36,8 @@ int redeliver_dead(const Context& ctx, const std::optional<std::string>& endpoin
 int show_quota(const Context& ctx, const std::string& day);
 int list_endpoints(const Context& ctx);
 int enable_endpoint(const Context& ctx, const std::string& name);
+// Every app's learned habits beside the prior (or only `app`'s: 1 if the store
+// knows no such app).
+int show_habits(const Context& ctx, const std::optional<std::string>& app);
 
 }  // namespace wxlived::ctl

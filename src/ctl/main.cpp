@@ -67,6 +67,9 @@ int main(int argc, char** argv) {
   auto* endpoints = app.add_subcommand("endpoints", "webhook endpoints and whether they are disabled (410 Gone)");
   auto* enable = app.add_subcommand("enable-endpoint", "re-enable an endpoint disabled after 410 Gone");
   enable->add_option("NAME", endpoint_name, "endpoint name")->required();
+  std::optional<std::string> habits_app;
+  auto* habits = app.add_subcommand("habits", "what each app's rooms usually do, learned beside the prior");
+  habits->add_option("APP", habits_app, "only this app");
 
   try {
     app.parse(argc, argv);
@@ -127,5 +130,6 @@ int main(int argc, char** argv) {
   }
   if (endpoints->parsed()) return list_endpoints(ctx);
   if (enable->parsed()) return enable_endpoint(ctx, endpoint_name);
+  if (habits->parsed()) return show_habits(ctx, habits_app);
   return kExitUsage;
 }

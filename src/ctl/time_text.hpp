@@ -6,6 +6,7 @@
 namespace wxlived::ctl {
 
 using admin::beijing_day;
+using admin::format_seconds;
 using admin::format_utc;
 using admin::now_unix_ms;
 using admin::parse_time;

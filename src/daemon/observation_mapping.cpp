@@ -61,11 +61,13 @@ store::Observation to_observation(const config::AppSettings& app, engine::Effect
     q.exhausted_at_ms = delta.exhausted_at;
     out.quota.push_back(std::move(q));
   }
+  out.habits_json = std::move(effects.habits_json);
   return out;
 }
 
 engine::RestoredApp to_restored(const std::vector<store::RoomRecord>& rooms, const store::QuotaDay& today,
-                                const std::optional<store::AppRecord>& app) {
+                                const std::optional<store::AppRecord>& app,
+                                std::optional<std::string> habits_json) {
   engine::RestoredApp out;
   for (const auto& r : rooms) {
     out.rooms.push_back({r.room_id, r.status, r.status_since_ms, r.snapshot_json, r.first_seen_ms, r.last_seen_ms,
@@ -77,6 +79,7 @@ engine::RestoredApp to_restored(const std::vector<store::RoomRecord>& rooms, con
     out.health = to_engine(app->state);
     out.health_since = app->state_since_ms;
   }
+  out.habits_json = std::move(habits_json);
   return out;
 }
 

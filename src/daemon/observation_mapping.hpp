@@ -19,7 +19,10 @@ std::vector<std::string> subscribers(const std::vector<config::WebhookSettings>&
 store::Observation to_observation(const config::AppSettings& app, engine::Effects effects,
                                   const std::vector<config::WebhookSettings>& webhooks);
 
+// habits_json: the app's habits as the store holds them (none: the engine
+// starts from the prior).
 engine::RestoredApp to_restored(const std::vector<store::RoomRecord>& rooms, const store::QuotaDay& today,
-                                const std::optional<store::AppRecord>& app);
+                                const std::optional<store::AppRecord>& app,
+                                std::optional<std::string> habits_json);
 
 }  // namespace wxlived::daemon

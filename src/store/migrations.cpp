@@ -10,7 +10,7 @@ namespace {
 
 // Append only: a released migration is never edited, a change is a new one.
 // The first schema is split by capability (room state, then the outbox) so the
-// upgrade path is exercised by the tests from the start.
+// upgrade path is exercised by the tests from the start; 3 adds app habits.
 // STRICT tables: a wrong type is an error at write time, not a surprise later.
 constexpr std::array kMigrations{
     Migration{1, R"sql(
@@ -112,6 +112,15 @@ CREATE TABLE deliveries(
 CREATE INDEX deliveries_undelivered_by_lane ON deliveries(endpoint, app, room_id, event_seq)
   WHERE state IN ('pending', 'failed');
 CREATE INDEX deliveries_by_state ON deliveries(state, endpoint, event_seq);
+)sql"},
+    Migration{3, R"sql(
+-- An app's learned scheduling habits (engine/habits.hpp) as the engine wrote
+-- them, replaced by the observation that changed them. No foreign key to
+-- apps: an app has an apps row only once its health has changed.
+CREATE TABLE app_habits(
+  app         TEXT PRIMARY KEY,
+  habits_json TEXT NOT NULL
+) STRICT;
 )sql"},
 };
 

@@ -47,6 +47,11 @@ Result<CommittedObservation> StateStore::commit_observation(const Observation& o
       return failure(std::move(done));
     }
   }
+  if (observation.habits_json) {
+    if (auto done = put_habits(observation.app, *observation.habits_json); !done) {
+      return failure(std::move(done));
+    }
+  }
   for (const RoomRecord& room : observation.room_upserts) {
     if (auto done = upsert_room(room); !done) {
       return failure(std::move(done));
@@ -103,6 +108,13 @@ Result<void> StateStore::insert_transition(const TransitionRecord& transition) {
       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
       transition.app, transition.room_id, transition.from_status, transition.to_status, transition.at_ms,
       transition.reason, transition.inferred, transition.event_id);
+}
+
+Result<void> StateStore::put_habits(std::string_view app, std::string_view habits_json) {
+  return db_.run(
+      "INSERT INTO app_habits(app, habits_json) VALUES (?1, ?2) "
+      "ON CONFLICT(app) DO UPDATE SET habits_json = excluded.habits_json",
+      app, habits_json);
 }
 
 Result<std::int64_t> StateStore::insert_event(const NewEvent& event) {
@@ -174,5 +186,20 @@ Result<std::vector<AppRecord>> StateStore::apps() {
 }
 
 Result<void> StateStore::set_app_state(const AppRecord& app) { return upsert_app(app); }
+
+Result<std::vector<std::string>> StateStore::app_names() {
+  // UNION drops the duplicates; each part reads an index (rooms and
+  // quota_ledger lead their primary keys with the app).
+  return detail::select_all<std::string>(
+      db_,
+      "SELECT name FROM apps UNION SELECT app FROM app_habits UNION SELECT app FROM rooms "
+      "UNION SELECT app FROM quota_ledger ORDER BY 1",
+      [](const Query& q) { return q.text(0); });
+}
+
+Result<std::optional<std::string>> StateStore::app_habits(std::string_view app) {
+  return detail::select_one<std::string>(
+      db_, "SELECT habits_json FROM app_habits WHERE app = ?1", [](const Query& q) { return q.text(0); }, app);
+}
 
 }  // namespace wxlived::store

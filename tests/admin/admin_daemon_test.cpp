@@ -263,6 +263,20 @@ TEST_CASE("a running daemon's admin server agrees with its database and with wxl
   CHECK_MESSAGE(same, "http:\n" << http_rooms << "\nctl:\n" << ctl_rooms);
   CHECK(parse(http_rooms).Size() == 2);
 
+  // /v1/apps/shop/habits is `wxlivectl habits shop --json`, byte for byte
+  // (retried: the daemon may learn between the two reads).
+  std::string http_habits;
+  std::string ctl_habits;
+  const bool same_habits = eventually([&] {
+    http_habits = d.body("/v1/apps/shop/habits");
+    const auto r = d.ctl("habits shop --json");
+    ctl_habits = r.output;
+    return r.exit_code == 0 && http_habits == ctl_habits;
+  }, 30s);
+  CHECK_MESSAGE(same_habits, "http:\n" << http_habits << "\nctl:\n" << ctl_habits);
+  CHECK(std::string(parse(http_habits)["app"].GetString()) == "shop");
+  CHECK(d.status("/v1/apps/nope/habits") == 404);
+
   // /v1/rooms/41 carries its transitions: created 102, live 101, paused 105.
   const auto room41 = parse(d.body("/v1/rooms/41"));
   REQUIRE(room41.Size() == 1);

@@ -162,3 +162,38 @@ TEST_CASE("v1 events answers 400 with a JSON error for bad values") {
   CHECK(f.get("/v1/events", {{"room_id", "7"}}).status == 400);
   CHECK(f.get("/v1/events", {{"room", "7"}, {"room", "8"}}).status == 400);
 }
+
+TEST_CASE("v1 apps habits is the shared habits view, unknown apps 404") {
+  RoutesFixture f;
+  wxlived::engine::Habits learned = wxlived::engine::prior_habits();
+  learned.pause_length.observe(270, 270);
+  wxlived::store::Observation o;
+  o.app = "shop";
+  o.habits_json = wxlived::engine::habits_to_json(learned);
+  must(f.store.commit_observation(o));
+
+  Reply r = f.get("/v1/apps/shop/habits");
+  CHECK(r.status == 200);
+  CHECK(r.content_type == "application/json");
+  CHECK(r.body == habits_summary_json(AppHabits{"shop", o.habits_json}) + "\n");
+  auto doc = parse(r.body);
+  CHECK(std::string(doc["app"].GetString()) == "shop");
+  CHECK(doc["habits"]["pause_length"]["observations"].GetDouble() == 1);
+
+  // mall is known (rooms, quota) but has learned nothing: the prior.
+  r = f.get("/v1/apps/mall/habits");
+  CHECK(r.status == 200);
+  CHECK(r.body == habits_summary_json(AppHabits{"mall", std::nullopt}) + "\n");
+  CHECK(parse(r.body)["habits"]["pause_length"]["observations"].GetDouble() == 0);
+
+  r = f.get("/v1/apps/x/habits");
+  CHECK(r.status == 404);
+  CHECK(error_of(r) == "no app x");
+  CHECK(f.get("/v1/apps//habits").status == 404);
+  CHECK(f.get("/v1/apps/shop/habits/x").status == 404);
+  CHECK(f.get("/v1/apps/shop/x/habits").status == 404);
+  CHECK(f.get("/v1/apps/shop").status == 404);
+  CHECK(f.get("/v1/apps/shop/habits", {{"app", "mall"}}).status == 400);
+  CHECK(f.routes.handle(Request{"POST", "/v1/apps/shop/habits", {}}).status == 405);
+  CHECK(f.routes.handle(Request{"HEAD", "/v1/apps/shop/habits", {}}).status == 200);
+}

@@ -1,6 +1,8 @@
 // wxlivectl's time parsing and formatting.
 #include <doctest/doctest.h>
 
+#include <cstdint>
+
 #include "time_text.hpp"
 
 using namespace wxlived::ctl;
@@ -34,4 +36,19 @@ TEST_CASE("status codes have their SPEC names") {
   CHECK(status_name(101) == "live");
   CHECK(status_name(107) == "expired");
   CHECK(status_name(1) == "unknown");
+}
+
+TEST_CASE("lengths and offsets of time print as hours minutes and seconds") {
+  CHECK(format_seconds(0) == "0s");
+  CHECK(format_seconds(45) == "45s");
+  CHECK(format_seconds(270) == "4m30s");
+  CHECK(format_seconds(180) == "3m");
+  CHECK(format_seconds(3600) == "1h");
+  CHECK(format_seconds(3605) == "1h00m05s");
+  CHECK(format_seconds(3723) == "1h02m03s");
+  CHECK(format_seconds(1205, true) == "+20m05s");
+  CHECK(format_seconds(-180, true) == "-3m");
+  CHECK(format_seconds(0, true) == "0s");
+  CHECK(format_seconds(-45) == "-45s");
+  CHECK(format_seconds(INT64_MIN, true) == "-2562047788015215h30m08s");
 }

@@ -3,12 +3,16 @@
 #include <doctest/doctest.h>
 #include <rapidjson/document.h>
 
+#include <cmath>
 #include <cstdlib>
 #include <string>
 
 #include "support/config_fixture.hpp"
 #include "support/run_process.hpp"
 #include "support/temp_dir.hpp"
+#include "time_text.hpp"
+#include "wxlived/admin/routes.hpp"
+#include "wxlived/engine/habits.hpp"
 #include "wxlived/store/state_store.hpp"
 
 using wxlived::testing::bin;
@@ -138,6 +142,7 @@ TEST_CASE("wxlivectl usage errors exit 64 and help exits 0") {
   CHECK(run_process(bin("wxlivectl") + " --db x.db redeliver").exit_code == 64);
   CHECK(run_process(bin("wxlivectl") + " --db x.db redeliver evt --dead").exit_code == 64);
   CHECK(run_process(bin("wxlivectl") + " --db x.db deliveries --state lost").exit_code == 64);
+  CHECK(run_process(bin("wxlivectl") + " --db x.db habits shop mall").exit_code == 64);
 }
 
 TEST_CASE("wxlivectl on a missing database exits 1 without creating it") {
@@ -281,7 +286,8 @@ TEST_CASE("enable-endpoint re-enables an endpoint disabled by 410") {
 TEST_CASE("no command ever prints the stored token") {
   Fixture f;
   for (const char* args : {"rooms", "rooms --json", "room 7", "room 7 --json", "events", "events --json", "deliveries",
-                           "deliveries --json", "quota", "quota --json", "endpoints", "endpoints --json"}) {
+                           "deliveries --json", "quota", "quota --json", "endpoints", "endpoints --json", "habits",
+                           "habits --json", "habits shop", "habits shop --json"}) {
     CHECK_MESSAGE(f.ctl(args).exit_code == 0, args);
   }
 }
@@ -362,4 +368,142 @@ TEST_CASE("stored JSON nested a million deep is shown as unreadable by every com
   REQUIRE(doc.IsArray());
   REQUIRE(doc.Size() == 1);
   CHECK(doc[0]["body"].IsNull());
+}
+
+namespace {
+
+// What shop has learned: starts about 20 minutes late, ends 3 minutes early,
+// 4m30s pauses, drops that never recovered; 3 interruptions in 12.5 live hours.
+wxlived::engine::Habits learned_habits() {
+  wxlived::engine::Habits h = wxlived::engine::prior_habits();
+  for (int i = 0; i < 4; ++i) h.start_offset.observe(1205, 1205);
+  for (int i = 0; i < 2; ++i) h.end_offset.observe(-180, -180);
+  h.pause_length.observe(270, 270);
+  h.abnormal_recovery.observe_never();
+  h.interruptions.events = 3;
+  h.interruptions.live_hours = 12.5;
+  return h;
+}
+
+// The table's row of one habit ("" if there is none).
+std::string row_of(const std::string& output, const std::string& habit) {
+  std::size_t at = 0;
+  while ((at = output.find(habit + " ", at)) != std::string::npos) {
+    if (at == 0 || output[at - 1] == '\n') return output.substr(at, output.find('\n', at) - at);
+    ++at;
+  }
+  return "";
+}
+
+}  // namespace
+
+TEST_CASE("habits shows the learned figures beside the prior and the observations behind them") {
+  Fixture f;
+  const auto habits = learned_habits();
+  Observation o;
+  o.app = "shop";
+  o.habits_json = wxlived::engine::habits_to_json(habits);
+  must(f.store.commit_observation(o));
+
+  const auto shown = f.ctl("habits shop");
+  REQUIRE_MESSAGE(shown.exit_code == 0, shown.output);
+  CHECK(shown.output.find("PRIOR P50") != std::string::npos);
+  using wxlived::ctl::format_seconds;
+  auto secs = [](double v, bool offset) { return format_seconds(std::llround(v), offset); };
+  const std::string start = row_of(shown.output, "start_offset");
+  CAPTURE(start);
+  CHECK(start.find(" 4 ") != std::string::npos);  // observations
+  const auto& d = habits.start_offset;
+  for (double q : {0.1, 0.5, 0.9}) {
+    CHECK(start.find(secs(d.quantile(q), true)) != std::string::npos);
+    CHECK(start.find(secs(d.quantile(q, true), true)) != std::string::npos);
+  }
+  CHECK(secs(d.quantile(0.5), true) != secs(d.quantile(0.5, true), true));  // learned moved off the prior
+  CHECK(start.find("12%") != std::string::npos);                            // the prior's no-shows
+  CHECK(start.find(" +") != std::string::npos);                             // offsets carry their sign
+  const std::string end = row_of(shown.output, "end_offset");
+  CAPTURE(end);
+  CHECK(end.find(" 2 ") != std::string::npos);
+  CHECK(end.find(secs(habits.end_offset.quantile(0.5), true)) != std::string::npos);
+  const std::string pause = row_of(shown.output, "pause_length");
+  CAPTURE(pause);
+  CHECK(pause.find(" 1 ") != std::string::npos);
+  CHECK(pause.find(secs(habits.pause_length.quantile(0.5), false)) != std::string::npos);
+  CHECK(pause.find('+') == std::string::npos);  // lengths do not
+  const std::string drop = row_of(shown.output, "abnormal_recovery");
+  CAPTURE(drop);
+  CHECK(drop.find(" 1 ") != std::string::npos);
+  CHECK(drop.find("25%") != std::string::npos);  // the prior's never-share
+  // (0.8 * 4 prior hours + 3) / (4 + 12.5) = 0.376 per live hour
+  CHECK(shown.output.find("interruptions per live hour: 0.38 learned, 0.8 prior (3 observed in 12.5 live hours)") !=
+        std::string::npos);
+
+  // Without APP: every app the store knows (the fixture's only app is shop).
+  const auto all = f.ctl("habits");
+  REQUIRE(all.exit_code == 0);
+  CHECK(all.output.find("app shop\n") != std::string::npos);
+  CHECK(row_of(all.output, "start_offset") == start);
+}
+
+TEST_CASE("habits json is the admin endpoint's body byte for byte and an app without habits shows the prior") {
+  Fixture f;
+  Observation o;
+  o.app = "shop";
+  o.habits_json = wxlived::engine::habits_to_json(learned_habits());
+  must(f.store.commit_observation(o));
+  must(f.store.add_quota_calls("mall", "2025-11-25", QuotaKind::list, 1));  // known, nothing learned
+
+  wxlived::admin::Metrics metrics{"0"};
+  wxlived::admin::Health health;
+  const wxlived::admin::Routes routes{f.db, metrics, health, [] { return kT0; }};
+  for (const std::string app : {"shop", "mall"}) {
+    CAPTURE(app);
+    const auto json = f.ctl("habits " + app + " --json");
+    REQUIRE(json.exit_code == 0);
+    const auto reply = routes.handle(wxlived::admin::Request{"GET", "/v1/apps/" + app + "/habits", {}});
+    CHECK(reply.status == 200);
+    CHECK(json.output == reply.body);
+  }
+
+  const auto doc = parse_json(f.ctl("habits --json").output);
+  REQUIRE(doc.IsArray());
+  REQUIRE(doc.Size() == 2);
+  CHECK(std::string(doc[0]["app"].GetString()) == "mall");
+  CHECK(doc[0]["habits"]["start_offset"]["observations"].GetDouble() == 0);
+  CHECK(doc[0]["habits"]["start_offset"]["learned"]["p50_s"] == doc[0]["habits"]["start_offset"]["prior"]["p50_s"]);
+  CHECK(doc[0]["habits"]["interruptions_per_live_hour"]["live_hours"].GetDouble() == 0);
+  CHECK(std::string(doc[1]["app"].GetString()) == "shop");
+  CHECK(doc[1]["habits"]["start_offset"]["observations"].GetDouble() == 4);
+  CHECK(doc[1]["habits"]["interruptions_per_live_hour"]["observations"].GetDouble() == 3);
+  CHECK(doc[1]["habits"]["interruptions_per_live_hour"]["live_hours"].GetDouble() == 12.5);
+
+  const auto mall = f.ctl("habits mall");
+  REQUIRE(mall.exit_code == 0);
+  CHECK(mall.output.find("app mall: nothing learned yet, the prior") != std::string::npos);
+  CHECK(row_of(mall.output, "start_offset").find(" 0 ") != std::string::npos);
+}
+
+TEST_CASE("habits of an unknown app exits 1 with a clear error") {
+  Fixture f;
+  for (const std::string args : {"habits nope", "habits nope --json"}) {
+    CAPTURE(args);
+    const auto missing = f.ctl(args);
+    CHECK(missing.exit_code == 1);
+    CHECK(missing.output.find("no app nope") != std::string::npos);
+  }
+  CHECK(f.ctl("habits shop").exit_code == 0);  // known from its rooms, quota and apps row
+}
+
+TEST_CASE("habits that do not parse are shown as the prior and said to be unreadable") {
+  Fixture f;
+  Observation o;
+  o.app = "shop";
+  o.habits_json = R"({"version":99})";
+  must(f.store.commit_observation(o));
+  const auto shown = f.ctl("habits shop");
+  REQUIRE(shown.exit_code == 0);
+  CHECK(shown.output.find("app shop: stored habits unreadable, the prior") != std::string::npos);
+  CHECK(row_of(shown.output, "start_offset").find(" 0 ") != std::string::npos);
+  const auto doc = parse_json(f.ctl("habits shop --json").output);
+  CHECK(doc["habits"]["start_offset"]["observations"].GetDouble() == 0);
 }

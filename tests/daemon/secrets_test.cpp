@@ -111,6 +111,7 @@ TEST_CASE("no secret or token appears in logs, check-config or any wxlivectl out
     ctl(std::string("deliveries") + json);
     ctl(std::string("quota") + json);
     ctl(std::string("endpoints") + json);
+    ctl(std::string("habits") + json);
   }
   seen += wxlived::testing::run_process(wxlived::testing::bin("wxlived") + " check-config --config " + config.string())
               .output;

@@ -27,6 +27,19 @@ const std::vector<std::string> kSeedAtVersion = {
     "  VALUES ('old', 1001, 102, 101, 10, 'observed', 0);"
     "INSERT INTO quota_ledger(app, day, list_calls) VALUES ('old', '2026-11-24', 7);"
     "INSERT INTO kv(key, value) VALUES ('token:old', 'abc');",
+    // version 2: + the outbox (events, deliveries, endpoints)
+    "INSERT INTO apps(name, appid, state, state_since_ms) VALUES ('old', 'wxold', 'ok', 1);"
+    "INSERT INTO rooms(app, room_id, status, status_since_ms, snapshot_json, first_seen_ms, last_seen_ms) "
+    "  VALUES ('old', 1002, 101, 10, '{\"roomid\":1002}', 5, 10);"
+    "INSERT INTO transitions(app, room_id, from_status, to_status, at_ms, reason, inferred, event_id) "
+    "  VALUES ('old', 1002, 102, 101, 10, 'observed', 0, 'evt-old');"
+    "INSERT INTO quota_ledger(app, day, list_calls) VALUES ('old', '2026-11-24', 7);"
+    "INSERT INTO kv(key, value) VALUES ('token:old', 'abc');"
+    "INSERT INTO events(id, type, app, room_id, body_json, created_at_ms) "
+    "  VALUES ('evt-old', 'room.status_changed', 'old', 1002, '{}', 10);"
+    "INSERT INTO deliveries(event_seq, endpoint, app, room_id, state, attempts, queued_at_ms, next_attempt_at_ms, "
+    "  delivered_at_ms) VALUES (1, 'crm', 'old', 1002, 'delivered', 1, 10, 10, 11);"
+    "INSERT INTO endpoints(name, disabled_at_ms, disabled_reason) VALUES ('gone', 12, '410 Gone');",
 };
 
 std::string file_bytes(const std::filesystem::path& path) {
@@ -58,9 +71,9 @@ TEST_CASE("a fresh database gets the latest schema") {
   TempDir dir;
   auto store = open_store(dir);
   CHECK(must(schema_version(store.database())) == latest_schema_version());
-  const std::vector<std::string> expected = {"apps",         "deliveries",     "endpoints",       "events", "kv",
-                                             "quota_ledger", "rooms",          "schema_version", "sqlite_sequence",
-                                             "transitions"};
+  const std::vector<std::string> expected = {"app_habits", "apps",           "deliveries",      "endpoints",
+                                             "events",     "kv",             "quota_ledger",    "rooms",
+                                             "schema_version", "sqlite_sequence", "transitions"};
   CHECK(table_names(store.database()) == expected);
 }
 
@@ -97,9 +110,44 @@ TEST_CASE("a database at every older version migrates with its data intact") {
     CHECK(must(store.kv_get("token:old", 0)) == std::optional<std::string>("abc"));
     CHECK(must(store.transitions("old", 1000 + version)).size() == 1);
     // The upgraded database takes new writes of every kind.
+    const auto deliveries_before = must(store.deliveries()).size();
     commit_room_event(store, "after-upgrade", 1000 + version, 20, {"crm"});
-    CHECK(must(store.deliveries()).size() == 1);
+    CHECK(must(store.deliveries()).size() == deliveries_before + 1);
   }
+}
+
+TEST_CASE("the habits migration keeps the outbox and app state of a version 2 database") {
+  TempDir dir;
+  {
+    auto db = must(Database::open(db_file(dir)));
+    must(apply_migrations(db, 2));
+    must(db.exec(kSeedAtVersion.at(1)));
+  }
+  auto store = open_store(dir);
+  CHECK(must(schema_version(store.database())) == latest_schema_version());
+  // The version 2 data, as it was.
+  const auto apps = must(store.apps());
+  REQUIRE(apps.size() == 1);
+  CHECK(apps[0] == AppRecord{"old", "wxold", AppState::ok, 1, std::nullopt});
+  const auto events = must(store.events());
+  REQUIRE(events.size() == 1);
+  CHECK(events[0].id == "evt-old");
+  const auto deliveries = must(store.deliveries());
+  REQUIRE(deliveries.size() == 1);
+  CHECK(deliveries[0].state == DeliveryState::delivered);
+  CHECK(deliveries[0].delivered_at_ms == 11);
+  const auto endpoints = must(store.endpoints());
+  REQUIRE(endpoints.size() == 1);
+  CHECK(endpoints[0].disabled_reason == std::optional<std::string>("410 Gone"));
+  CHECK(must(store.transitions("old", 1002)).at(0).event_id == std::optional<std::string>("evt-old"));
+  // No habits yet: the engine starts "old" from the prior; then they can be stored.
+  CHECK_FALSE(must(store.app_habits("old")).has_value());
+  CHECK(must(store.app_names()) == std::vector<std::string>{"old"});
+  Observation learned;
+  learned.app = "old";
+  learned.habits_json = R"({"version":1})";
+  must(store.commit_observation(learned));
+  CHECK(must(store.app_habits("old")) == std::optional<std::string>(R"({"version":1})"));
 }
 
 TEST_CASE("a database newer than this build is refused and left untouched") {

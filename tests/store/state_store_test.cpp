@@ -92,6 +92,75 @@ TEST_CASE("a transaction that fails midway leaves nothing") {
   CHECK(must(store.events()).size() == 2);
 }
 
+TEST_CASE("habits committed with an observation are read back after the database is reopened") {
+  TempDir dir;
+  {
+    auto store = open_store(dir);
+    CHECK_FALSE(must(store.app_habits("shop")).has_value());
+    Observation observation = room_goes_live("evt-1", 1000);
+    observation.habits_json = R"({"version":1,"day":20416})";
+    must(store.commit_observation(observation));
+    // A later observation without habits leaves them as they are; one with
+    // habits replaces them.
+    must(store.commit_observation(room_goes_live("evt-2", 2000)));
+    CHECK(must(store.app_habits("shop")) == std::optional<std::string>(R"({"version":1,"day":20416})"));
+    Observation relearned;
+    relearned.app = "shop";
+    relearned.habits_json = R"({"version":1,"day":20417})";
+    must(store.commit_observation(relearned));
+  }
+  auto store = open_store(dir);  // as after a restart of the daemon
+  CHECK(must(store.app_habits("shop")) == std::optional<std::string>(R"({"version":1,"day":20417})"));
+  CHECK_FALSE(must(store.app_habits("mall")).has_value());
+  CHECK(count_rows(store, "app_habits") == 1);
+  auto reader = must(StateStore::open_readonly(db_file(dir)));
+  CHECK(must(reader.app_habits("shop")) == std::optional<std::string>(R"({"version":1,"day":20417})"));
+}
+
+TEST_CASE("an observation whose commit fails stores no habits") {
+  TempDir dir;
+  auto store = open_store(dir);
+  Observation first = room_goes_live("evt-1", 1000);
+  first.habits_json = R"({"version":1,"day":1})";
+  must(store.commit_observation(first));
+
+  // A duplicate event id fails the commit after the habits were written in
+  // the same transaction: neither the new habits nor anything else stays.
+  Observation failing = room_goes_live("evt-1", 2000);
+  failing.habits_json = R"({"version":1,"day":2})";
+  auto failed = store.commit_observation(failing);
+  REQUIRE_FALSE(failed.has_value());
+  CHECK(failed.error().code == SQLITE_CONSTRAINT_UNIQUE);
+  CHECK(must(store.app_habits("shop")) == std::optional<std::string>(R"({"version":1,"day":1})"));
+
+  // The first habits of another app fail with their observation too.
+  Observation other = room_goes_live("evt-1", 3000);
+  other.app = "mall";
+  other.habits_json = R"({"version":1,"day":3})";
+  REQUIRE_FALSE(store.commit_observation(other).has_value());
+  CHECK_FALSE(must(store.app_habits("mall")).has_value());
+  CHECK(count_rows(store, "app_habits") == 1);
+}
+
+TEST_CASE("app names are every app with an apps row habits rooms or a quota day") {
+  TempDir dir;
+  auto store = open_store(dir);
+  CHECK(must(store.app_names()).empty());
+  must(store.set_app_state(AppRecord{"d-health", "wx1", AppState::auth_failed, 100, std::nullopt}));
+  Observation habits;
+  habits.app = "c-habits";
+  habits.habits_json = "{}";
+  must(store.commit_observation(habits));
+  Observation rooms;
+  rooms.app = "b-rooms";
+  rooms.room_upserts.push_back(sample_room(1, 102, 100, "b-rooms"));
+  rooms.room_upserts.push_back(sample_room(2, 102, 100, "b-rooms"));
+  must(store.commit_observation(rooms));
+  must(store.add_quota_calls("a-quota", "2026-11-24", QuotaKind::list, 1));
+  must(store.add_quota_calls("b-rooms", "2026-11-24", QuotaKind::list, 1));
+  CHECK(must(store.app_names()) == std::vector<std::string>{"a-quota", "b-rooms", "c-habits", "d-health"});
+}
+
 TEST_CASE("a room upsert keeps the first sighting and updates the rest") {
   TempDir dir;
   auto store = open_store(dir);

@@ -10,6 +10,7 @@
 //   GET /v1/rooms[?app=]       = wxlivectl rooms --json
 //   GET /v1/rooms/{id}[?app=]  = wxlivectl room ID --json (404 when no app has it)
 //   GET /v1/events[?room=&since=&app=&after=&limit=]  = wxlivectl events --json
+//   GET /v1/apps/{app}/habits  = wxlivectl habits APP --json (404 when the store knows no such app)
 // Unknown paths 404; other methods than GET/HEAD 405; bad parameters 400;
 // errors carry {"error": "..."}.
 #include <cstdint>
@@ -55,6 +56,7 @@ class Routes {
   Reply rooms(const Request& request) const;
   Reply room(const Request& request, const std::string& id) const;
   Reply events(const Request& request) const;
+  Reply habits(const Request& request, const std::string& app) const;
 
   std::filesystem::path db_file_;
   const Metrics& metrics_;

@@ -21,6 +21,12 @@ std::optional<std::int64_t> parse_time(std::string_view text, std::int64_t now_m
 // The Beijing-time (UTC+8) date of an instant: the quota ledger's day.
 std::string beijing_day(std::int64_t unix_ms);
 
+// A length of time: "45s", "4m30s", "20m05s", "1h", "1h02m03s" (the largest
+// unit unpadded, the smaller ones two digits, zero units at the end left
+// out), "0s" for zero. An offset (`offset` true) carries its sign: "+20m05s",
+// "-3m"; a negative length is shown with "-" too.
+std::string format_seconds(std::int64_t seconds, bool offset = false);
+
 // 101 -> "live", ... (SPEC section 5); "unknown" otherwise.
 std::string_view status_name(int status);
 

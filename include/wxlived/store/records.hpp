@@ -153,6 +153,9 @@ struct Observation {
   std::vector<TransitionRecord> transitions;
   std::vector<NewEvent> events;
   std::vector<QuotaIncrement> quota;  // one per Beijing day
+  // The app's learned habits changed (engine/habits.hpp's JSON): replaces the
+  // app's stored habits, in the same transaction as the rest.
+  std::optional<std::string> habits_json;
 };
 
 struct CommittedObservation {

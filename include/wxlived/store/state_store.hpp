@@ -1,6 +1,6 @@
 #pragma once
 // The product's state in SQLite: rooms, transitions, the event outbox and its
-// deliveries, the quota ledger, app and endpoint state, a small kv.
+// deliveries, the quota ledger, app and endpoint state, app habits, a small kv.
 // One writer (the daemon) and any number of readers (wxlivectl, read-only).
 // Nothing here throws; every call returns Result<...> carrying a StoreError.
 #include <cstdint>
@@ -38,6 +38,11 @@ class StateStore {
   Result<std::vector<TransitionRecord>> transitions(std::string_view app, std::int64_t room_id);
   Result<std::vector<AppRecord>> apps();
   Result<void> set_app_state(const AppRecord& app);
+  // Every app the store holds anything of (an apps row, habits, rooms or a
+  // quota day), sorted: an app has an apps row only once its health changed.
+  Result<std::vector<std::string>> app_names();
+  // The app's habits as Observation::habits_json last stored them; none if never.
+  Result<std::optional<std::string>> app_habits(std::string_view app);
 
   // --- outbox ---------------------------------------------------------------
   Result<std::vector<EventRecord>> events(const EventFilter& filter = {});
@@ -98,6 +103,7 @@ class StateStore {
   Result<void> insert_transition(const TransitionRecord& transition);
   Result<std::int64_t> insert_event(const NewEvent& event);
   Result<void> add_quota(std::string_view app, const QuotaIncrement& quota);
+  Result<void> put_habits(std::string_view app, std::string_view habits_json);
 
   Database db_;
 };
