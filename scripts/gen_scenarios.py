@@ -32,7 +32,7 @@ All rooms of a scenario share one habit:
             plus the same lateness +-10 min; few pauses (one in five broadcasts, 2-15 min), no drops
   breaks    long breaks: one or two pauses (105) of 20-45 min a broadcast (planned 2-3 h); start
             -4..+15 min, end at planned end + lateness +-10 min; no drops
-  flaky     flaky streams: 4-10 short drops (106 for 20-120 s, then 101) a broadcast, every one
+  flaky     flaky streams: 4-8 short drops (106 for 90-300 s, then 101) a broadcast, every one
             recovers; few pauses (one in five broadcasts, 2-10 min); start -4..+15 min, end at
             planned end + lateness +-10 min
   punctual  start within +-60 s of start_time, end within +-2 min of end_time, rare pauses (one in
@@ -238,8 +238,8 @@ HABITS = {
                "pauses": [1, 2], "pause_len": (1200, 2700), "drops": (0, 0), "drop_len": None,
                "lengths": [7200, 9000, 10800], "min_gap": 300},
     "flaky": {"start": (-240, 900), "end": (-600, 600), "end_follows_start": True,
-              "pauses": [1, 0, 0, 0, 0], "pause_len": (120, 600), "drops": (4, 10), "drop_len": (20, 120),
-              "lengths": [3600, 5400, 7200, 10800], "min_gap": 60},
+              "pauses": [1, 0, 0, 0, 0], "pause_len": (120, 600), "drops": (4, 8), "drop_len": (90, 300),
+              "lengths": [3600, 5400, 7200, 10800], "min_gap": 120},
     "punctual": {"start": (-60, 60), "end": (-120, 120), "end_follows_start": False,
                  "pauses": [1, 0, 0, 0, 0, 0, 0, 0, 0, 0], "pause_len": (120, 600), "drops": (0, 0),
                  "drop_len": None, "lengths": [3600, 5400, 7200, 10800], "min_gap": 300},

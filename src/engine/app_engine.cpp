@@ -56,7 +56,7 @@ AppEngine::AppEngine(EngineSettings settings)
       identity_{settings_.app, settings_.appid},
       ledger_(settings_.daily_quota),
       scheduler_(settings_),
-      backoff_(settings_.min_interval, settings_.max_failure_backoff) {
+      backoff_(settings_.min_interval, settings_.max_failure_backoff, settings_.infer_after_outage) {
   habits_.learning = settings_.learn;
 }
 

@@ -11,7 +11,10 @@ namespace {
 constexpr double kPriorStrength = 6;  // the prior counts as six observations
 
 // A prior pmf on the bins of [lo, lo + n * width): shape(x) at each bin's
-// centre, scaled to 1 - never.
+// centre, with kSupportFloor of it spread evenly so that no value is ever
+// impossible (the interval-censored update weighs by the current belief and
+// could never move mass into a bin the prior had at zero), scaled to 1 - never.
+constexpr double kSupportFloor = 0.03;
 std::vector<double> shaped(std::int64_t lo_s, std::int64_t width_s, std::size_t n, double never,
                            const std::function<double(double)>& shape) {
   std::vector<double> pmf(n);
@@ -21,7 +24,8 @@ std::vector<double> shaped(std::int64_t lo_s, std::int64_t width_s, std::size_t 
                                                                   static_cast<double>(width_s)));
     sum += pmf[k];
   }
-  for (double& p : pmf) p = sum > 0 ? p * (1 - never) / sum : 0;
+  const auto bins = static_cast<double>(n);
+  for (double& p : pmf) p = (sum > 0 ? (1 - kSupportFloor) * p / sum : 0) * (1 - never) + kSupportFloor * (1 - never) / bins;
   return pmf;
 }
 
@@ -61,21 +65,33 @@ void HabitDistribution::observe(double from_s, double to_s) {
   to_s += smoothing_s_;
   const std::size_t first = bin_of(from_s);
   const std::size_t last = bin_of(to_s);
-  if (first == last || to_s - from_s < 1e-9) {
-    observed_[bin_of((from_s + to_s) / 2)] += 1;
-  } else {
-    // Each bin gets the share of [from, to] it covers (the edges absorb what
-    // lies beyond the axis).
-    const double span = to_s - from_s;
-    for (std::size_t k = first; k <= last; ++k) {
-      double lo = static_cast<double>(lo_s_) + static_cast<double>(k) * static_cast<double>(width_s_);
-      double hi = lo + static_cast<double>(width_s_);
-      if (k == 0) lo = std::min(lo, from_s);
-      if (k + 1 == prior_.size()) hi = std::max(hi, to_s);
-      const double covered = std::min(hi, to_s) - std::max(lo, from_s);
-      if (covered > 0) observed_[k] += covered / span;
+  // The interval's unit goes to the bins it covers in proportion to what the
+  // blend already believes of them (one step of Turnbull's self-consistent
+  // estimator for interval-censored data): a drop seen once between two
+  // sweeps says "0 to 4 minutes", and the belief says where in that span.
+  // The edges absorb what lies beyond the axis.
+  std::vector<double> share(last - first + 1, 0.0);
+  double believed = 0;
+  double covered_total = 0;
+  for (std::size_t k = first; k <= last; ++k) {
+    double lo = static_cast<double>(lo_s_) + static_cast<double>(k) * static_cast<double>(width_s_);
+    double hi = lo + static_cast<double>(width_s_);
+    if (k == 0) lo = std::min(lo, from_s);
+    if (k + 1 == prior_.size()) hi = std::max(hi, to_s);
+    const double covered = std::max(0.0, std::min(hi, to_s) - std::max(lo, from_s)) / (hi - lo);
+    share[k - first] = covered;
+    covered_total += covered;
+    believed += covered * blended_[k];
+  }
+  for (std::size_t k = first; k <= last; ++k) {
+    const double c = share[k - first];
+    if (believed > 1e-12) {
+      observed_[k] += c * blended_[k] / believed;
+    } else if (covered_total > 0) {
+      observed_[k] += c / covered_total;
     }
   }
+  if (covered_total <= 0) observed_[bin_of((from_s + to_s) / 2)] += 1;
   observed_total_ += 1;
   refresh();
 }
@@ -110,15 +126,17 @@ void HabitDistribution::fade(double factor) {
   refresh();
 }
 
-void HabitDistribution::set_observed(std::vector<double> observed, double never) {
+void HabitDistribution::set_observed(std::vector<double> observed, double never, double total) {
   if (observed.size() != prior_.size()) return;
   observed_ = std::move(observed);
-  observed_never_ = std::max(0.0, never);
-  observed_total_ = observed_never_;
+  observed_never_ = std::isfinite(never) ? std::max(0.0, never) : 0.0;
+  double sum = observed_never_;
   for (double& w : observed_) {
     if (!(w >= 0) || !std::isfinite(w)) w = 0;
-    observed_total_ += w;
+    sum += w;
   }
+  // The stored count, unless it disagrees with the bins by more than their rounding.
+  observed_total_ = std::isfinite(total) && std::abs(total - sum) < 0.01 + 1e-3 * sum ? total : sum;
   refresh();
 }
 

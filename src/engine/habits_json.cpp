@@ -17,6 +17,7 @@ double rounded(double v) { return std::round(v * 1e4) / 1e4; }
 
 void write_observed(json::Writer& w, const HabitDistribution& d) {
   w.StartObject();
+  json::key(w, "n"); w.Double(rounded(d.observations()));
   json::key(w, "never"); w.Double(rounded(d.observed_never()));
   json::key(w, "bins");
   w.StartArray();
@@ -30,6 +31,12 @@ void write_observed(json::Writer& w, const HabitDistribution& d) {
   }
   w.EndArray();
   w.EndObject();
+}
+
+double number_or(const rapidjson::Value& obj, const char* name, double fallback) {
+  const auto it = obj.FindMember(name);
+  return it != obj.MemberEnd() && it->value.IsNumber() && std::isfinite(it->value.GetDouble()) ? it->value.GetDouble()
+                                                                                                 : fallback;
 }
 
 bool read_observed(const rapidjson::Value& v, HabitDistribution& d) {
@@ -46,15 +53,10 @@ bool read_observed(const rapidjson::Value& v, HabitDistribution& d) {
     if (k >= observed.size()) return false;
     observed[k] = pair[1].GetDouble();
   }
-  d.set_observed(std::move(observed), never->value.GetDouble());
+  d.set_observed(std::move(observed), never->value.GetDouble(), number_or(v, "n", -1));
   return true;
 }
 
-double number_or(const rapidjson::Value& obj, const char* name, double fallback) {
-  const auto it = obj.FindMember(name);
-  return it != obj.MemberEnd() && it->value.IsNumber() && std::isfinite(it->value.GetDouble()) ? it->value.GetDouble()
-                                                                                                 : fallback;
-}
 
 void write_figures(json::Writer& w, const HabitDistribution& d, bool prior) {
   w.StartObject();

@@ -220,6 +220,17 @@ QuotaCheck check_calls(const scenario::Scenario& s, const std::vector<CallLine>&
   for (const auto& [day, n] : per_day) {
     if (n > s.daily_quota) ++q.days_over_quota;
   }
+  for (const scenario::Fault& fault : s.faults) {
+    const Millis end = (s.origin_unix + fault.to) * kSecond;
+    std::optional<double> delay;
+    for (const CallLine& c : calls) {
+      if (c.api == "list" && c.start == 0 && c.at >= end && c.outcome == "ok") {
+        delay = static_cast<double>(c.at - end) / kSecond;
+        break;
+      }
+    }
+    q.fault_recovery_s.push_back(delay);
+  }
   return q;
 }
 
@@ -289,6 +300,22 @@ std::string report_json(const scenario::Scenario& s, const SimulationSettings& s
       w.Int64(calls != q.per_day.end() ? calls->second.second : 0);
       w.EndObject();
       w.EndObject();
+    }
+    w.EndArray();
+  }
+  if (!run.habits_json.empty()) {
+    w.Key("habits");
+    w.RawValue(run.habits_json.c_str(), run.habits_json.size(), rapidjson::kObjectType);
+  }
+  if (!q.fault_recovery_s.empty()) {
+    w.Key("fault_recovery_s");
+    w.StartArray();
+    for (const auto& delay : q.fault_recovery_s) {
+      if (delay) {
+        w.Double(*delay);
+      } else {
+        w.Null();
+      }
     }
     w.EndArray();
   }

@@ -175,6 +175,7 @@ SimulationRun run_simulation(const scenario::Scenario& s, const SimulationSettin
     now = round_up_to_second(std::max(plan.wake_at, now + kSecond));
   }
   run.stats = eng.stats();
+  run.habits_json = engine::habits_summary_json(settings.engine.app, eng.habits());
   run.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
   return run;
 }

@@ -1,7 +1,11 @@
 #pragma once
 // How long to wait after failed calls: the floor twice (a busy answer is
-// usually over within a minute or two), then doubling to a cap; a token
-// WeChat rejected once is retried at once with the shell's fresh token.
+// usually over within a minute or two), then two floors, for as long as an
+// outage may still be a passing fault window; once it has lasted
+// `short_for`, doubling to `cap`. A fault window is thus followed by a
+// successful call within one floor plus one step (two floors), and a long
+// outage costs a call per `cap`. A token WeChat rejected once is retried at
+// once with the shell's fresh token.
 #include "wxlived/engine/beijing_time.hpp"
 #include "wxlived/liveapi/outcome.hpp"
 
@@ -12,7 +16,7 @@ Millis doubled(Millis first, int doublings, Millis cap);
 
 class FailureBackoff {
  public:
-  FailureBackoff(Millis floor, Millis cap) : floor_(floor), cap_(cap) {}
+  FailureBackoff(Millis floor, Millis cap, Millis short_for) : floor_(floor), cap_(cap), short_for_(short_for) {}
 
   // A failed call answered at `now`: returns the wait before the next call.
   Millis on_failure(Millis now, liveapi::Outcome outcome);
@@ -26,6 +30,7 @@ class FailureBackoff {
  private:
   Millis floor_;
   Millis cap_;
+  Millis short_for_;
   int failures_ = 0;
   Millis failing_since_ = 0;
   Millis retry_at_ = 0;

@@ -56,7 +56,8 @@ class HabitDistribution {
   std::size_t bins() const noexcept { return prior_.size(); }
   const std::vector<double>& observed() const noexcept { return observed_; }
   double observed_never() const noexcept { return observed_never_; }
-  void set_observed(std::vector<double> observed, double never);
+  // Restores stored observations; `total` is their count (the bins are rounded when stored).
+  void set_observed(std::vector<double> observed, double never, double total);
 
  private:
   std::size_t bin_of(double x_s) const;

@@ -45,6 +45,7 @@ struct SimulationRun {
   engine::EngineStats stats;
   std::int64_t warnings = 0;
   double wall_s = 0;
+  std::string habits_json;  // habits_summary_json of what the engine learned by the end
 };
 
 // Runs [origin, origin + duration) of the scenario.
@@ -108,6 +109,9 @@ struct QuotaCheck {
   std::int64_t days_over_quota = 0;
   std::optional<double> min_sweep_gap_s;  // between list calls with start = 0
   std::map<std::int64_t, std::pair<std::int64_t, std::int64_t>> per_day;  // Beijing day -> (list, replay)
+  // Per scripted fault window: seconds from its end to the start of the first
+  // sweep whose first page was answered (none: no sweep before the run ended).
+  std::vector<std::optional<double>> fault_recovery_s;
 };
 QuotaCheck check_calls(const scenario::Scenario& s, const std::vector<CallLine>& calls);
 
