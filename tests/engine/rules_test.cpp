@@ -128,7 +128,7 @@ TEST_CASE("with budget left a deadline is confirmed by a poll and never inferred
 }
 
 TEST_CASE("sweeps through a 106's uncertainty window run at the floor on a grid ending at the known deadline") {
-  Driver d(settings(100));  // a small budget: sweeps minutes apart, so the onset is known only loosely
+  Driver d(settings(60));  // a small budget: sweeps many minutes apart, so the onset is known only loosely
   d.rooms_at = [](Millis t) { return abnormal_world(t, std::nullopt); };
   d.run_until(kOnset + 2 * kHour);
   Millis seen = 0;
