@@ -79,8 +79,9 @@ double forecast_density(const TrackedRoom& room, const Habits& habits, Millis kn
     // After an interruption comes its recovery, and later runs.
     const double interrupted = 1 - conditional_survival(habits.live_run, seconds(known - room.onset()),
                                                         seconds(t - room.onset()));
-    return next + interrupted * live_density(room, habits, known, t, 2.0) / 2 +
-           0 * interruptions_per_second(habits);
+    const double still_live = conditional_survival(habits.end_offset, seconds(known - room.planned_end()),
+                                                   seconds(t - room.planned_end()));
+    return next + interrupted * interruptions_per_second(habits) * still_live;
   }
   return next + started * live_density(room, habits, known, t, 2.0);
 }
