@@ -226,8 +226,12 @@ Millis SweepScheduler::regular_sweep(Millis now, const RoomTable& rooms, const H
   const double theta = pace_threshold(buckets, floor, static_cast<double>(in.sweeps_left));
   decision.threshold = theta;
   if (!std::isfinite(theta)) return last + steady.interval;  // not even the caps fit: spread evenly
-  return latency_trigger(rooms, habits, last, last + floor, last + cap_at(now),
-                         last + std::max(cap_at(now), cold_cap), theta, settings_.quiet_mass);
+  // Past the cap only while almost nothing can have happened, and never past
+  // twice the cap where a room may change (habits learned from a few days
+  // can be wrong about a quiet stretch).
+  const Millis cap = cap_at(now);
+  const Millis latest = cap == hot_cap ? 2 * hot_cap : std::max(cap, cold_cap);
+  return latency_trigger(rooms, habits, last, last + floor, last + cap, last + latest, theta, settings_.quiet_mass);
 }
 
 // Rule deadlines: be there to confirm with a poll rather than infer.
