@@ -114,6 +114,7 @@ Plan AppEngine::plan(Millis now) {
     return plan;
   }
   infer_due_rules(now, plan.effects);
+  flush_habits(plan.effects);
 
   const Millis block = blocked_until(now);
   if (block > now) {
@@ -295,6 +296,7 @@ Effects AppEngine::on_list_page(Millis now, const Call& call, const liveapi::Roo
   s.next_start = call.start + call.limit;
   if (short_page || stale_page || page.rooms.empty() || s.next_start >= std::min(s.end, page.total))
     finish_sweep(now, out);
+  flush_habits(out);
   return out;
 }
 
@@ -389,7 +391,7 @@ void AppEngine::change_status(Millis now, TrackedRoom& room, int to, Millis afte
                               const std::string& reason, bool inferred, Effects& out) {
   const int from = room.status;
   const bool by_rule = reason != "observed";
-  learn(now, room, SeenChange{from, to, std::min(after, at), at, by_rule}, out);
+  learn(now, room, SeenChange{from, to, std::min(after, at), at, by_rule});
   room.status = to;
   room.status_since = at;
   room.memory.info.live_status = to;
@@ -403,10 +405,17 @@ void AppEngine::change_status(Millis now, TrackedRoom& room, int to, Millis afte
   if (to == kEnded) start_replay_track(room.memory.replay, std::max(at, now - settings_.replay_delay), replay_settings_);
 }
 
-void AppEngine::learn(Millis now, const TrackedRoom& before, const SeenChange& change, Effects& out) {
+void AppEngine::learn(Millis now, const TrackedRoom& before, const SeenChange& change) {
   if (!settings_.learn) return;
   const bool faded = fade_for_day(habits_, now);
-  if (learn_from_change(habits_, before, change) || faded) out.habits_json = habits_to_json(habits_);
+  if (learn_from_change(habits_, before, change) || faded) habits_changed_ = true;
+}
+
+// Once per answer, however many changes it taught: the JSON is a few kB.
+void AppEngine::flush_habits(Effects& out) {
+  if (!habits_changed_) return;
+  habits_changed_ = false;
+  out.habits_json = habits_to_json(habits_);
 }
 
 Effects AppEngine::on_replay(Millis now, const Call& call, const liveapi::ReplayPage& page) {

@@ -113,7 +113,8 @@ class AppEngine {
   void infer_due_rules(Millis now, Effects& out);
   void change_status(Millis now, TrackedRoom& room, int to, Millis after, Millis at, const std::string& reason,
                      bool inferred, Effects& out);
-  void learn(Millis now, const TrackedRoom& before, const SeenChange& change, Effects& out);
+  void learn(Millis now, const TrackedRoom& before, const SeenChange& change);
+  void flush_habits(Effects& out);
   void note_success(Millis now, Effects& out);
   void upsert(const TrackedRoom& room, Effects& out);  // seen_at: the last list page that held the room
   std::string emit(Effects& out, std::string type, std::optional<std::int64_t> room_id, std::string body, Millis now);
@@ -128,6 +129,7 @@ class AppEngine {
   EngineStats stats_;
   RoomTable rooms_;
   Habits habits_ = prior_habits();
+  bool habits_changed_ = false;  // learned since the last Effects that carried them
   std::optional<Call> inflight_;
   std::uint64_t next_call_id_ = 1;
   std::optional<Sweep> sweep_;
