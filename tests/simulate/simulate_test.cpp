@@ -132,3 +132,68 @@ TEST_CASE("with budget to spare no rule event comes after the deadline the engin
     CHECK(run.stats.inferred == 0);
   }
 }
+
+namespace {
+
+scenario::Scenario generated(const std::string& name) {
+  auto s = scenario::load_scenario_file(std::string(WXLIVED_SOURCE_DIR) + "/tests/simulate/scenarios/" + name);
+  REQUIRE(s.has_value());
+  return *s;
+}
+
+}  // namespace
+
+TEST_CASE("a two-day run reports each Beijing day and the days add up to the run") {
+  const scenario::Scenario s = generated("gen-twoday-2.json");
+  for (const auto policy : {engine::Policy::adaptive, engine::Policy::steady, engine::Policy::fixed}) {
+    CAPTURE(engine::to_string(policy));
+    const auto run = simulate::run_simulation(s, settings_for(s, policy));
+    const auto g = simulate::grade(s, run.events);
+    const auto q = simulate::check_calls(s, run.calls);
+    REQUIRE(g.days.size() == 2);
+    std::int64_t transitions = 0;
+    std::int64_t detected = 0;
+    std::size_t latencies = 0;
+    for (const auto& [day, d] : g.days) {
+      transitions += d.transitions_total;
+      detected += d.detected;
+      latencies += d.latencies.size();
+    }
+    CHECK(transitions == g.transitions_total);
+    CHECK(detected == g.detected);
+    CHECK(latencies == g.latencies.size());
+    std::int64_t list = 0;
+    for (const auto& [day, calls] : q.per_day) {
+      CHECK(calls.first + calls.second <= s.daily_quota);
+      list += calls.first;
+    }
+    CHECK(list == q.list);
+    const std::string report = simulate::report_json(s, settings_for(s, policy), run, g, q);
+    CHECK(report.find(R"("days":[{"day":"2026-11-24")") != std::string::npos);
+    CHECK(report.find(R"("latency_by_change_s")") != std::string::npos);
+  }
+}
+
+TEST_CASE("without learning the habits stay at the prior and with it they move") {
+  const scenario::Scenario s = generated("gen-twoday-2.json");
+  auto fixed_habits = settings_for(s, engine::Policy::adaptive);
+  fixed_habits.engine.learn = false;
+  const auto still = simulate::run_simulation(s, fixed_habits);
+  CHECK(still.habits_json.find(R"("learning":false)") != std::string::npos);
+  CHECK(still.habits_json.find(R"("observations":0.0,)") != std::string::npos);
+  const auto learned = simulate::run_simulation(s, settings_for(s, engine::Policy::adaptive));
+  CHECK(learned.habits_json.find(R"("learning":true)") != std::string::npos);
+  CHECK(learned.habits_json != still.habits_json);
+}
+
+TEST_CASE("each fault window's recovery is reported: the first answered sweep after it ends") {
+  const scenario::Scenario s = shared("faults.json");
+  const auto run = simulate::run_simulation(s, settings_for(s, engine::Policy::adaptive));
+  const auto q = simulate::check_calls(s, run.calls);
+  REQUIRE(q.fault_recovery_s.size() == s.faults.size());
+  for (const auto& delay : q.fault_recovery_s) {
+    REQUIRE(delay.has_value());
+    CHECK(*delay >= 0);
+    CHECK(*delay <= 2 * 60 + 10);  // one floor plus one backoff step (and a 10 s held request)
+  }
+}
