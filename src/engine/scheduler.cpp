@@ -227,11 +227,10 @@ Millis SweepScheduler::regular_sweep(Millis now, const RoomTable& rooms, const H
   decision.threshold = theta;
   if (!std::isfinite(theta)) return last + steady.interval;  // not even the caps fit: spread evenly
   // Past the cap only while almost nothing can have happened, and never past
-  // 1.5 x the cap where a room may change: the long gaps of quiet stretches
-  // are where the slowest detections come from (p95), and habits learned
-  // from a few days can be wrong about a quiet stretch.
+  // twice the cap where a room may change (habits learned from a few days
+  // can be wrong about a quiet stretch).
   const Millis cap = cap_at(now);
-  const Millis latest = cap == hot_cap ? hot_cap * 3 / 2 : std::max(cap, cold_cap);
+  const Millis latest = cap == hot_cap ? 2 * hot_cap : std::max(cap, cold_cap);
   return latency_trigger(rooms, habits, last, last + floor, last + cap, last + latest, theta, settings_.quiet_mass);
 }
 
