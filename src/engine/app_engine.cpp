@@ -14,7 +14,6 @@ constexpr Millis kRecentEnd = 3 * kHour;
 
 Millis seconds_to_ms(std::int64_t s) { return s * kSecond; }
 
-
 EngineSettings normalised(EngineSettings settings) {
   settings.page_size = std::clamp<std::int64_t>(settings.page_size, 1, 100);
   settings.min_interval = std::max<Millis>(settings.min_interval, kSecond);
@@ -122,10 +121,7 @@ Plan AppEngine::plan(Millis now) {
     for (const RuleDeadline& d : rule_deadlines(rooms_, settings_.abnormal_timeout)) {
       if (d.at > now) wake = std::min(wake, d.at);
     }
-    if (backoff_.failing()) {
-      const Millis unreachable_at = backoff_.failing_since() + settings_.infer_after_outage;
-      if (unreachable_at > now) wake = std::min(wake, unreachable_at);
-    }
+    if (backoff_.failing() && backoff_.long_from() > now) wake = std::min(wake, backoff_.long_from());
     plan.wake_at = std::max(wake, now + kSecond);
     return plan;
   }
@@ -206,7 +202,7 @@ Plan AppEngine::issue(Millis now, Call call, Effects effects) {
 
 bool AppEngine::blocked_long(Millis now) const {
   if (ledger_.exhausted(now) || health_ == AppHealth::auth_failed) return true;
-  return backoff_.failing() && now - backoff_.failing_since() >= settings_.infer_after_outage;
+  return backoff_.long_outage(now);
 }
 
 Millis AppEngine::blocked_until(Millis now) const {

@@ -15,8 +15,7 @@ Millis FailureBackoff::on_failure(Millis now, liveapi::Outcome outcome) {
   ++failures_;
   Millis wait = 0;  // the shell has fetched a new token: retry as soon as the floor allows
   if (outcome != liveapi::Outcome::token_invalid || failures_ > 1) {
-    const bool short_outage = now - failing_since_ < short_for_;
-    wait = doubled(floor_, failures_ - 2, short_outage ? std::min(cap_, 2 * floor_) : cap_);
+    wait = doubled(floor_, failures_ - 2, long_outage(now) ? cap_ : std::min(cap_, 2 * floor_));
   }
   retry_at_ = now + wait;
   return wait;

@@ -24,13 +24,17 @@ double conditional_survival(const HabitDistribution& d, double x_known, double x
 
 double interruptions_per_second(const Habits& habits) { return habits.interruptions.per_hour() / 3600.0; }
 
-// A broadcast under way at t: interrupted at the app's rate while it lasts, ending around its planned end.
-double live_density(const TrackedRoom& room, const Habits& habits, Millis known, Millis t, double interruption_weight) {
-  const double known_x = seconds(known - room.planned_end());
-  const double x = seconds(t - room.planned_end());
-  const double still_live = conditional_survival(habits.end_offset, known_x, x);
-  return interruption_weight * interruptions_per_second(habits) * still_live +
-         conditional_density(habits.end_offset, known_x, x);
+// Probability the broadcast is still on at t, known to be on at `known`.
+double still_live(const TrackedRoom& room, const Habits& habits, Millis known, Millis t) {
+  return conditional_survival(habits.end_offset, seconds(known - room.planned_end()), seconds(t - room.planned_end()));
+}
+
+// Changes per second of a broadcast under way at t, counting what follows
+// each interruption: interruptions come in pairs (onset and recovery) at the
+// app's rate while it lasts, and it ends around its planned end.
+double broadcast_density(const TrackedRoom& room, const Habits& habits, Millis known, Millis t) {
+  return 2 * interruptions_per_second(habits) * still_live(room, habits, known, t) +
+         conditional_density(habits.end_offset, seconds(known - room.planned_end()), seconds(t - room.planned_end()));
 }
 
 }  // namespace
@@ -42,16 +46,12 @@ double next_change_density(const TrackedRoom& room, const Habits& habits, Millis
       if (t >= room.planned_end()) return 0;  // the 107 deadline's business
       return conditional_density(habits.start_offset, seconds(known - room.planned_start()),
                                  seconds(t - room.planned_start()));
-    case kLive: {
+    case kLive:
       // An interruption after the run so far, while the broadcast lasts, or its end.
-      const double known_end = seconds(known - room.planned_end());
-      const double x_end = seconds(t - room.planned_end());
-      const double run_known = seconds(known - room.onset());
-      const double run = seconds(t - room.onset());
-      return conditional_density(habits.live_run, run_known, run) *
-                 conditional_survival(habits.end_offset, known_end, x_end) +
-             conditional_density(habits.end_offset, known_end, x_end);
-    }
+      return conditional_density(habits.live_run, seconds(known - room.onset()), seconds(t - room.onset())) *
+                 still_live(room, habits, known, t) +
+             conditional_density(habits.end_offset, seconds(known - room.planned_end()),
+                                 seconds(t - room.planned_end()));
     case kPaused:
       return conditional_density(habits.pause_length, seconds(known - room.onset()), seconds(t - room.onset()));
     case kAbnormal:
@@ -71,19 +71,17 @@ double forecast_density(const TrackedRoom& room, const Habits& habits, Millis kn
   if (room.status == kNotStarted) {
     if (t >= room.planned_end() + 2 * kHour) return 0;
     const double known_x = seconds(known - room.planned_start());
-    const double alive = habits.start_offset.survival(known_x);
-    started = alive > 1e-9 ? std::max(0.0, (alive - habits.start_offset.survival(seconds(t - room.planned_start()))) /
-                                               alive)
-                           : 0;
+    // A start no survival is left for (never, in effect) starts nothing.
+    started = habits.start_offset.survival(known_x) > 1e-9
+                  ? 1 - conditional_survival(habits.start_offset, known_x, seconds(t - room.planned_start()))
+                  : 0;
   } else if (room.status == kLive) {
     // After an interruption comes its recovery, and later runs.
-    const double interrupted = 1 - conditional_survival(habits.live_run, seconds(known - room.onset()),
-                                                        seconds(t - room.onset()));
-    const double still_live = conditional_survival(habits.end_offset, seconds(known - room.planned_end()),
-                                                   seconds(t - room.planned_end()));
-    return next + interrupted * interruptions_per_second(habits) * still_live;
+    const double interrupted =
+        1 - conditional_survival(habits.live_run, seconds(known - room.onset()), seconds(t - room.onset()));
+    return next + interrupted * interruptions_per_second(habits) * still_live(room, habits, known, t);
   }
-  return next + started * live_density(room, habits, known, t, 2.0);
+  return next + started * broadcast_density(room, habits, known, t);
 }
 
 ChangeWindow likely_change_window(const TrackedRoom& room, const Habits& habits, Millis known) {

@@ -192,7 +192,6 @@ Millis SweepScheduler::regular_sweep(Millis now, const RoomTable& rooms, const H
   const std::int64_t pages = ceil_div(shallow_depth(rooms), settings_.page_size);
   const PacingInput in = budget(now, rooms, ledger, replay_reserve, pages);
   const PacingAdvice steady = adaptive_pacing(in);
-  decision.steady_interval = steady.interval;
   if (steady.next_change > now) decision.replan_at = std::min(decision.replan_at, steady.next_change);
   if (settings_.policy == Policy::steady) return last + steady.interval;
 
@@ -224,7 +223,6 @@ Millis SweepScheduler::regular_sweep(Millis now, const RoomTable& rooms, const H
     buckets.push_back(ForecastBucket{length, rate, cap_at(mid)});
   }
   const double theta = pace_threshold(buckets, floor, static_cast<double>(in.sweeps_left));
-  decision.threshold = theta;
   if (!std::isfinite(theta)) return last + steady.interval;  // not even the caps fit: spread evenly
   // Past the cap only while almost nothing can have happened, and never past
   // twice the cap where a room may change (habits learned from a few days

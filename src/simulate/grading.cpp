@@ -193,7 +193,6 @@ Grade grade(const scenario::Scenario& s, const std::vector<EmittedEvent>& events
 
 QuotaCheck check_calls(const scenario::Scenario& s, const std::vector<CallLine>& calls) {
   QuotaCheck q;
-  std::map<std::int64_t, std::int64_t> per_day;
   std::optional<Millis> last_sweep;
   for (const CallLine& c : calls) {
     if (c.api == "token") {
@@ -205,7 +204,6 @@ QuotaCheck check_calls(const scenario::Scenario& s, const std::vector<CallLine>&
       continue;
     }
     (c.api == "list" ? q.list : q.replay) += 1;
-    ++per_day[engine::beijing_day(c.at)];
     auto& [day_list, day_replay] = q.per_day[engine::beijing_day(c.at)];
     (c.api == "list" ? day_list : day_replay) += 1;
     if (c.errcode == 45009) ++q.quota_errors;
@@ -217,8 +215,8 @@ QuotaCheck check_calls(const scenario::Scenario& s, const std::vector<CallLine>&
       last_sweep = c.at;
     }
   }
-  for (const auto& [day, n] : per_day) {
-    if (n > s.daily_quota) ++q.days_over_quota;
+  for (const auto& [day, spent] : q.per_day) {
+    if (spent.first + spent.second > s.daily_quota) ++q.days_over_quota;
   }
   for (const scenario::Fault& fault : s.faults) {
     const Millis end = (s.origin_unix + fault.to) * kSecond;

@@ -24,7 +24,10 @@ class FailureBackoff {
 
   bool failing() const noexcept { return failures_ > 0; }
   int failures() const noexcept { return failures_; }
-  Millis failing_since() const noexcept { return failing_since_; }
+  // When the failures running now become a long outage (the app is then
+  // unreachable: the engine infers WeChat's rules instead of confirming them).
+  Millis long_from() const noexcept { return failing_since_ + short_for_; }
+  bool long_outage(Millis now) const noexcept { return failing() && now >= long_from(); }
   Millis retry_at() const noexcept { return retry_at_; }
 
  private:

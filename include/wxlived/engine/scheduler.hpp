@@ -39,8 +39,6 @@ struct SweepDecision {
   Millis at = 0;           // the next sweep's start
   bool confirm = false;    // brought forward for a rule deadline: the changeable rooms suffice
   Millis replan_at = 0;    // plan again by then even if nothing happens (forecast edge, day end)
-  double threshold = 0;    // adaptive: the expected latency (s) a sweep is allowed to wait for
-  Millis steady_interval = 0;
 };
 
 class SweepScheduler {

@@ -37,10 +37,7 @@ struct EngineSettings {
   Millis max_quota_api_retry = 2 * kHour;    // doubling up to this, and at the latest at the next Beijing day
   Millis infer_after_outage = 30 * kMinute;  // failing this long = unreachable: rules are inferred
   Millis live_tail = 30 * kMinute;           // a live room is expected to run this far past end_time
-  Millis start_lead = 10 * kMinute;          // a 102 room may start this early...
-  Millis start_lag = 15 * kMinute;           // ...or this late
-  double start_weight = 2.0;                 // a room around its start counts for this many live rooms
-  double density_exponent = 0.5;             // sweep density ~ (rooms that may change)^exponent
+  Millis start_lead = 10 * kMinute;          // steady: a 102 room may start this early
   double pacing_margin = 0.0;                // share of the spendable budget held back at each decision
   double cold_share = 0.08;                  // of the budget for quiet time
   double deep_share = 0.05;                  // of the budget for deep sweeps
