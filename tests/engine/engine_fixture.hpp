@@ -39,6 +39,21 @@ inline RoomInfo room(std::int64_t id, int status, Millis start, Millis end, std:
   return r;
 }
 
+// A room as the engine tracks it: planned for [start, end), `status` since
+// `since` (after `changed_after`, the last sighting of the status before),
+// last seen at `seen`.
+inline TrackedRoom tracked(int status, Millis start, Millis end, Millis since, Millis seen,
+                           std::optional<Millis> changed_after = std::nullopt) {
+  TrackedRoom r;
+  r.memory.info = room(1, status, start, end);
+  r.status = status;
+  r.status_since = since;
+  r.first_seen = since;
+  r.last_seen = seen;
+  r.memory.changed_after = changed_after;
+  return r;
+}
+
 inline EngineSettings settings(std::int64_t quota = 500) {
   EngineSettings s;
   s.app = "shop";

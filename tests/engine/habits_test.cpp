@@ -11,19 +11,6 @@ using namespace engine_test;
 
 namespace {
 
-// A room planned for [start, end) that is `status` since `since`, last seen at `seen`.
-TrackedRoom tracked(int status, Millis start, Millis end, Millis since, Millis seen,
-                    std::optional<Millis> changed_after = std::nullopt) {
-  TrackedRoom r;
-  r.memory.info = room(1, status, start, end);
-  r.status = status;
-  r.status_since = since;
-  r.first_seen = since;
-  r.last_seen = seen;
-  r.memory.changed_after = changed_after;
-  return r;
-}
-
 double total_mass(const HabitDistribution& d) {
   double sum = d.never();
   for (std::size_t k = 0; k < d.bins(); ++k) sum += d.mass(k);

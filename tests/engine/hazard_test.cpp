@@ -8,18 +8,6 @@ using namespace engine_test;
 
 namespace {
 
-TrackedRoom tracked(int status, Millis start, Millis end, Millis since, Millis seen,
-                    std::optional<Millis> changed_after = std::nullopt) {
-  TrackedRoom r;
-  r.memory.info = room(7, status, start, end);
-  r.status = status;
-  r.status_since = since;
-  r.first_seen = since;
-  r.last_seen = seen;
-  r.memory.changed_after = changed_after;
-  return r;
-}
-
 const Millis kStart = kT0 + 2 * kHour;
 const Millis kEnd = kT0 + 4 * kHour;
 
