@@ -6,6 +6,16 @@ a window of W seconds (the grid cell of width W that holds it), with N sweeps an
 
 Several scenarios: the table gives the mean of their p50, p95 and max.
 
+    scripts/foreknowledge_bound.py SCENARIO.json... --phases 10 [--sweeps N]
+
+instead measures how much one scenario's figures depend on luck: the same even schedule (N sweeps
+evenly from a minute before the first change to the end of the day), shifted by k/10 of its
+interval for k = 0..9, gives per scenario the range of p95 and of missed blips (a change is
+missed when the room changes again before a sweep sees it; simulate counts such a blip as two
+missed transitions, the change and its return). No foreknowledge is involved; the
+spread is what any per-scenario comparison between two policies has to stay above. --day N limits
+it to the changes of the scenario's Nth Beijing day (multi-day scenarios).
+
 The schedule sweeps each cell that holds a change, evenly, the last sweep on the cell's end: at
 the floor if N sweeps cover the cells that way, else as far apart as N sweeps need. A change at t is seen by the first sweep at or after t.
 Monotone by construction: a narrower window never needs more sweeps for the same coverage. It
@@ -16,6 +26,21 @@ Python 3 stdlib only. Timeline changes inside [0, duration) only (rule transitio
 import argparse
 import json
 import math
+
+DAY = 86400
+
+
+def room_changes(scenario):
+    """[[t, ...] per room]: the times of each room's timeline changes inside [0, duration)."""
+    out = []
+    for room in scenario["rooms"]:
+        prev, times = 102, []
+        for t, status in room["timeline"]:
+            if status != prev and 0 <= t < scenario["duration_s"]:
+                times.append(t)
+            prev = status
+        out.append(times)
+    return out
 
 
 def changes(scenario):
@@ -62,13 +87,58 @@ def latencies(change_times, starts):
     return out
 
 
+def missed(per_room, starts):
+    import bisect
+    n = 0
+    for times in per_room:
+        for t, nxt in zip(times, times[1:]):
+            i = bisect.bisect_left(starts, t)
+            n += i == len(starts) or starts[i] >= nxt
+    return n
+
+
+def phase_spread(loaded, sweeps, phases, day=None):
+    scope = f"day {day} of each scenario" if day else "each scenario"
+    print(f"{len(loaded)} scenario(s), {scope}; one even schedule of {sweeps} sweeps a day, shifted by k/{phases} of its interval")
+    print("| scenario | changes | interval s | p50 min | p50 max | p95 min | p95 max | p95 max/min | missed blips min | max |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    over50 = over95 = 0
+    for name, sc in loaded:
+        lo_day, hi_day = ((day - 1) * DAY, day * DAY) if day else (0, sc["duration_s"])
+        per_room = [[t for t in times if lo_day <= t < hi_day] for times in room_changes(sc)]
+        ch = sorted(t for times in per_room for t in times)
+        if not ch:
+            continue
+        lo, hi = ch[0] - 60, hi_day
+        step = (hi - lo) / (sweeps * (hi_day - lo_day) / DAY)
+        p50s, p95s, miss = [], [], []
+        for k in range(phases):
+            starts = [lo + step * (i + k / phases) for i in range(int((hi - lo) / step) + 2)]
+            lat = latencies(ch, starts)
+            p50s.append(nearest_rank(lat, 50))
+            p95s.append(nearest_rank(lat, 95))
+            miss.append(missed(per_room, starts))
+        over50 += max(p50s) > 1.05 * min(p50s)
+        over95 += max(p95s) > 1.05 * min(p95s)
+        print(f"| {name} | {len(ch)} | {step:.0f} | {min(p50s):.0f} | {max(p50s):.0f} | {min(p95s):.0f} | {max(p95s):.0f} | "
+              f"{max(p95s) / min(p95s):.2f} | {min(miss)} | {max(miss)} |")
+    print(f"scenarios whose p50 / p95 moves by more than 5 % with the phase alone: {over50} / {over95} of {len(loaded)}")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("scenarios", nargs="+")
     ap.add_argument("--sweeps", type=int, default=430)
     ap.add_argument("--floor", type=float, default=60)
     ap.add_argument("--windows", default="60,300,900,1800,3600")
+    ap.add_argument("--phases", type=int, help="measure the phase spread of an even schedule instead")
+    ap.add_argument("--day", type=int, help="with --phases: only the changes of this Beijing day (1 = the first)")
     a = ap.parse_args()
+    if a.phases:
+        import os
+        phase_spread([(os.path.basename(f)[:-5], json.load(open(f))) for f in a.scenarios if not f.endswith(".truth.json")],
+                     a.sweeps, a.phases, a.day)
+        return
     loaded = [json.load(open(f)) for f in a.scenarios]
     all_changes = [changes(sc) for sc in loaded]
     print(f"{len(loaded)} scenario(s), {sum(map(len, all_changes))} timeline changes, {a.sweeps} sweeps a day, "
