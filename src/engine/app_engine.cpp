@@ -470,6 +470,9 @@ Effects AppEngine::on_failure(Millis now, const Call& call, const liveapi::ApiEr
     liveapi::RoomListPage empty;
     return on_list_page(now, call, empty);
   }
+  if (call.kind == Call::Kind::replay && error.outcome == liveapi::Outcome::room_not_found) {
+    return on_replay_room_gone(now, call);
+  }
   ++stats_.failures;
   if (call.kind == Call::Kind::list) sweep_.reset();
   if (call.kind == Call::Kind::replay) replay_fetch_.reset();
@@ -527,6 +530,25 @@ Effects AppEngine::on_failure(Millis now, const Call& call, const liveapi::ApiEr
   }
   out.warnings.push_back(std::string(to_string(call.kind)) + " call failed: " + describe(error) + ", retry in " +
                          std::to_string(backoff / kSecond) + " s");
+  return out;
+}
+
+// WeChat answered that the room is gone (deleted since the last complete
+// sweep): an answer, not an outage, so no backoff. Asking again would spend
+// quota on the same answer until the replay gave up; instead the follow-up
+// stops and the next sweep reads the whole list, which confirms the removal
+// and sends room.removed without waiting for the deep-sweep period.
+Effects AppEngine::on_replay_room_gone(Millis now, const Call& call) {
+  Effects out;
+  replay_fetch_.reset();
+  note_success(now, out);
+  if (const auto it = rooms_.find(call.room_id); it != rooms_.end() && it->second.memory.replay.active) {
+    it->second.memory.replay.active = false;
+    upsert(it->second, out);
+  }
+  scheduler_.want_full_sweep();
+  out.warnings.push_back("replay of room " + std::to_string(call.room_id) +
+                         ": WeChat says the room does not exist (300022); replay follow-up stopped, next sweep complete");
   return out;
 }
 

@@ -91,7 +91,10 @@ void SweepScheduler::on_sweep_started(Millis now) { last_sweep_start_ = now; }
 void SweepScheduler::on_sweep_answered(Millis started, std::optional<std::int64_t> total, bool complete) {
   last_answered_sweep_ = started;
   if (total) last_total_ = *total;
-  if (complete) last_full_sweep_ = started;
+  if (complete) {
+    last_full_sweep_ = started;
+    full_sweep_wanted_ = false;
+  }
 }
 
 std::int64_t SweepScheduler::max_sweep_rooms(const QuotaLedger& ledger) const {
@@ -128,7 +131,7 @@ bool SweepScheduler::full_sweep_due(Millis now, const RoomTable& rooms, const Qu
                                     bool confirm) const {
   if (!last_full_sweep_ || rooms.empty()) return true;
   if (confirm) return false;  // a sweep brought forward for a deadline only needs the changeable rooms
-  if (settings_.policy == Policy::fixed) return true;
+  if (settings_.policy == Policy::fixed || full_sweep_wanted_) return true;
   const std::int64_t extra = full_pages() - ceil_div(shallow_depth(rooms), settings_.page_size);
   return now - *last_full_sweep_ >= deep_sweep_period(ledger.limit(), extra, settings_.min_interval,
                                                       settings_.deep_share);

@@ -22,6 +22,8 @@ Outcome outcome_of_errcode(int errcode) {
       return Outcome::auth_failed;
     case 45009:  // daily quota reached
       return Outcome::quota_exhausted;
+    case 300022:  // the room does not exist (deleted)
+      return Outcome::room_not_found;
     default: return Outcome::unknown_errcode;
   }
 }

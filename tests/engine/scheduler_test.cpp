@@ -178,6 +178,47 @@ TEST_CASE("replays of a room that never produces one stop after the limit") {
   CHECK(last <= end + 10 * kMinute + 2 * kHour + kMinute);
 }
 
+TEST_CASE("a replay answered room-not-found stops its follow-up and the next sweep confirms the removal") {
+  const Millis end = kT0 + kHour;
+  const Millis deleted = end + 5 * kMinute;
+  Driver d(settings());
+  d.rooms_at = [=](Millis t) {
+    std::vector<RoomInfo> fresh;
+    if (t < deleted) fresh.push_back(room(7, t >= end ? kEnded : kLive, kT0, end));
+    fresh.push_back(room(8, kNotStarted, kT0 + 10 * kHour, kT0 + 11 * kHour));
+    return many_rooms(250, fresh);
+  };
+  d.fault = [=](const Call& c, Millis t) -> std::optional<ApiError> {
+    if (c.kind == Call::Kind::replay && c.room_id == 7 && t >= deleted) {
+      return ApiError{Outcome::room_not_found, 300022, 0, "room not exist"};
+    }
+    return std::nullopt;
+  };
+  d.run_until(end + 6 * kHour);
+  std::vector<Millis> replay_calls;
+  for (const auto& [t, c] : d.calls) {
+    if (c.kind == Call::Kind::replay) replay_calls.push_back(t);
+  }
+  REQUIRE(replay_calls.size() == 1);  // asked once, answered "gone": never again
+  const auto removed = events_of(d.all, "room.removed");
+  REQUIRE(removed.size() == 1);
+  CHECK(removed[0]->room_id == 7);
+  // Confirmed by the next sweep, which reads the whole list (deep sweeps
+  // otherwise come round once in many hours), so the removal is sent then.
+  std::vector<std::int64_t> next_sweep_pages;
+  Millis next_sweep = 0;
+  for (const auto& [t, c] : d.calls) {
+    if (t <= replay_calls[0] || c.kind != Call::Kind::list) continue;
+    if (c.start == 0 && next_sweep != 0) break;
+    if (c.start == 0) next_sweep = t;
+    next_sweep_pages.push_back(c.start);
+  }
+  CHECK(next_sweep_pages == std::vector<std::int64_t>{0, 100, 200});
+  CHECK(removed[0]->created_at >= next_sweep);
+  CHECK(removed[0]->created_at < next_sweep + kMinute);
+  for (const std::string& w : d.all.warnings) CHECK(w.find("retry in") == std::string::npos);  // no backoff
+}
+
 TEST_CASE("the fixed policy sweeps full depth at the even-spending interval") {
   EngineSettings s = settings(500);
   s.policy = Policy::fixed;

@@ -114,6 +114,7 @@ TEST_CASE("errcodes map to the outcome taxonomy with errmsg kept") {
   CHECK(parse_room_list(R"({"errcode":-1,"errmsg":"system error"})").error().outcome == Outcome::busy);
   for (int code : {40001, 42001, 40014}) CHECK(outcome_of_errcode(code) == Outcome::token_invalid);
   for (int code : {40013, 40125, 40164, 48001}) CHECK(outcome_of_errcode(code) == Outcome::auth_failed);
+  CHECK(outcome_of_errcode(300022) == Outcome::room_not_found);
   CHECK(outcome_of_errcode(12345) == Outcome::unknown_errcode);
 }
 

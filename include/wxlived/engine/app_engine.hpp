@@ -116,6 +116,7 @@ class AppEngine {
   void learn(Millis now, const TrackedRoom& before, const SeenChange& change);
   void flush_habits(Effects& out);
   void note_success(Millis now, Effects& out);
+  Effects on_replay_room_gone(Millis now, const Call& call);
   void upsert(const TrackedRoom& room, Effects& out);  // seen_at: the last list page that held the room
   std::string emit(Effects& out, std::string type, std::optional<std::int64_t> room_id, std::string body, Millis now);
   bool take_inflight(const Call& call);

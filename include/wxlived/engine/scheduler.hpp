@@ -54,6 +54,9 @@ class SweepScheduler {
                            std::int64_t replay_reserve) const;
   // Whether the sweep starting now reads the whole list (a deep sweep).
   bool full_sweep_due(Millis now, const RoomTable& rooms, const QuotaLedger& ledger, bool confirm) const;
+  // Make the next regular sweep complete (a room may have been deleted):
+  // cleared by the next complete sweep.
+  void want_full_sweep() { full_sweep_wanted_ = true; }
 
   // Positions [0, depth) hold every room that can still change, plus slack.
   std::int64_t shallow_depth(const RoomTable& rooms) const;
@@ -75,6 +78,7 @@ class SweepScheduler {
   std::optional<Millis> last_answered_sweep_;  // start of the last sweep whose pages all came back
   std::optional<Millis> last_full_sweep_;
   std::optional<std::int64_t> last_total_;
+  bool full_sweep_wanted_ = false;
 };
 
 // The adaptive trigger, exposed for tests: the first T in [earliest, latest]

@@ -17,6 +17,7 @@ enum class Outcome {
   timeout,
   transport_error,  // connection refused, DNS, TLS, oversized body
   malformed,        // 200 but not the JSON WeChat sends
+  room_not_found,   // 300022: the room asked about no longer exists (deleted)
   unknown_errcode,  // an errcode this client does not know: logged, retried later
 };
 
@@ -41,6 +42,7 @@ inline const char* to_string(Outcome outcome) {
     case Outcome::timeout: return "timeout";
     case Outcome::transport_error: return "transport_error";
     case Outcome::malformed: return "malformed";
+    case Outcome::room_not_found: return "room_not_found";
     case Outcome::unknown_errcode: return "unknown_errcode";
   }
   return "?";
