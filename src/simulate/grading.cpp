@@ -150,6 +150,14 @@ Grade grade(const scenario::Scenario& s, const std::vector<EmittedEvent>& events
           break;
         }
       }
+      GradedTransition& graded = g.transitions.emplace_back();
+      graded.room_id = room.roomid;
+      graded.changed_at_s = c.t;
+      graded.from = scenario::code(c.from);
+      graded.to = scenario::code(c.to);
+      graded.by_rule = c.cause != scenario::TransitionCause::timeline;
+      graded.kind = graded.by_rule ? std::string(scenario::cause_name(c.cause)) : change_kind(c);
+      if (hit != nullptr) graded.detected_at_s = hit->emitted;
       if (hit == nullptr) {
         ++g.missed;
         ++day.missed;

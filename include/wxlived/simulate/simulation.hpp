@@ -69,7 +69,19 @@ struct DayGrade {
   std::vector<double> latencies;  // observed transitions, seconds
 };
 
+// One true transition and what the run made of it (the report's timeline).
+struct GradedTransition {
+  std::int64_t room_id = 0;
+  std::int64_t changed_at_s = 0;                 // true time, relative to the scenario origin
+  int from = 0;
+  int to = 0;
+  std::string kind;                              // start, pause, resume, drop, recover, end, other; or the rule's cause
+  bool by_rule = false;                          // 106 -> 103 / 102 -> 107 by WeChat's rules
+  std::optional<std::int64_t> detected_at_s;     // emission of the detecting event; none: missed
+};
+
 struct Grade {
+  std::vector<GradedTransition> transitions;  // in room order, then time
   std::int64_t transitions_total = 0;
   std::int64_t detected = 0;
   std::int64_t missed = 0;
