@@ -1,6 +1,9 @@
 // wxlived: the daemon and its offline tools (SPEC section 2).
 #include <CLI/CLI.hpp>
 
+#include <unistd.h>
+
+#include <algorithm>
 #include <csignal>
 #include <iostream>
 
@@ -37,18 +40,30 @@ int main(int argc, char** argv) {
   run->add_option("--config", run_config, "Config file (TOML)")->required();
 
   wxlived::simulate::SimulateOptions sim;
-  std::string policy = "adaptive";
+  std::vector<std::string> policies{"adaptive"};
   auto* simulate = app.add_subcommand("simulate", "Run the real engine against a scenario's fake WeChat in virtual "
-                                                  "time and grade it; prints one JSON object");
+                                                  "time and grade it, for every policy and quota given");
   simulate->add_option("--scenario", sim.scenario_file, "Scenario file (JSON)")->required();
-  simulate->add_option("--config", sim.config_file, "Config file (TOML); default: the scenario's app");
-  simulate->add_option("--policy", policy,
+  simulate->add_option("--config", sim.config_file,
+                       "Config file (TOML): its poll and rules settings and the scenario's app's quota and page "
+                       "size; its appid must be the scenario's. Default: the scenario's app");
+  simulate->add_option("--policy", policies,
                        "adaptive (default: sweeps where the learned habits expect changes), steady (even "
-                       "spacing over the hours any room can change) or fixed (full sweeps at one interval)")
+                       "spacing over the hours any room can change) or fixed (full sweeps at one interval); "
+                       "a list runs each")
+      ->delimiter(',')
       ->check(CLI::IsMember({"adaptive", "steady", "fixed"}));
+  simulate->add_option("--quota", sim.quotas, "daily_quota to plan for (default: the scenario's, or the config's); "
+                                              "a list runs each, e.g. 200,500,1000")
+      ->delimiter(',')
+      ->check(CLI::Range(std::int64_t{1}, std::int64_t{100'000'000}));
   simulate->add_flag("--no-learn", sim.no_learn, "Keep the habits at the prior (no learning from the scenario)");
-  simulate->add_option("--events-out", sim.events_out, "Write every event as one JSON line");
-  simulate->add_option("--calls-out", sim.calls_out, "Write every API call as one JSON line");
+  simulate->add_flag("--json", sim.json, "One JSON object per run (the default when stdout is not a terminal)");
+  simulate->add_flag("--table", sim.table, "The table (the default on a terminal)")->excludes("--json");
+  simulate->add_option("--jobs", sim.jobs, "Runs at once (default: the machine's cores)")
+      ->check(CLI::Range(1U, 256U));
+  simulate->add_option("--events-out", sim.events_out, "Write every event as one JSON line (one run only)");
+  simulate->add_option("--calls-out", sim.calls_out, "Write every API call as one JSON line (one run only)");
 
   try {
     app.parse(argc, argv);
@@ -61,7 +76,14 @@ int main(int argc, char** argv) {
   std::signal(SIGHUP, SIG_DFL);  // the offline tools end with their terminal, as usual
   if (check->parsed()) return wxlived::daemon::check_config_command(config_file, std::cout, std::cerr);
   if (simulate->parsed()) {
-    sim.policy = wxlived::engine::policy_from_string(policy).value_or(wxlived::engine::Policy::adaptive);
+    sim.policies.clear();
+    for (const std::string& p : policies) {
+      const auto policy = wxlived::engine::policy_from_string(p);
+      if (policy && std::find(sim.policies.begin(), sim.policies.end(), *policy) == sim.policies.end()) {
+        sim.policies.push_back(*policy);
+      }
+    }
+    sim.stdout_is_terminal = isatty(STDOUT_FILENO) != 0;
     return wxlived::simulate::simulate_command(sim, std::cout, std::cerr);
   }
   return kUsageError;

@@ -1,8 +1,11 @@
+#include <algorithm>
 #include <fstream>
 #include <ostream>
+#include <thread>
 
 #include "wxlived/config/load.hpp"
 #include "wxlived/scenario/parse.hpp"
+#include "wxlived/simulate/planning.hpp"
 #include "wxlived/simulate/simulation.hpp"
 
 namespace wxlived::simulate {
@@ -12,7 +15,7 @@ constexpr int kInvalidInput = 2;
 
 // Without --config: the scenario's app, its daily_quota, a 60 s floor and
 // WeChat's documented rule durations (the scenario may shorten 106's).
-SimulationSettings defaults_for(const scenario::Scenario& s, engine::Policy policy) {
+SimulationSettings defaults_for(const scenario::Scenario& s) {
   SimulationSettings out;
   out.engine.app = "app";
   out.engine.appid = s.appid;
@@ -21,9 +24,71 @@ SimulationSettings defaults_for(const scenario::Scenario& s, engine::Policy poli
   out.engine.min_interval = 60 * engine::kSecond;
   out.engine.abnormal_timeout = s.abnormal_timeout_s * engine::kSecond;
   out.engine.replay_delay = 600 * engine::kSecond;
-  out.engine.policy = policy;
   out.secret = s.secret;
   return out;
+}
+
+// A config says how the merchant's daemon polls (floor, rules, page size,
+// quota); the app must be the scenario's, or every call would fail auth and
+// the run would grade as "nothing detected". The secret stays the
+// scenario's: the simulated WeChat is the scenario's, and a planning run
+// has no business reading the merchant's credentials.
+bool apply_config(const std::string& file, const scenario::Scenario& s, SimulationSettings& settings, std::ostream& err) {
+  auto config = config::load_config(file, config::process_environment(), config::LoadOptions{false});
+  if (!config) {
+    for (const auto& problem : config.error()) err << problem.to_string() << "\n";
+    return false;
+  }
+  const auto app = std::find_if(config->apps.begin(), config->apps.end(),
+                                [&](const config::AppSettings& a) { return a.appid == s.appid; });
+  if (app == config->apps.end()) {
+    err << "wxlived simulate: " << file << " has no [[app]] with appid " << s.appid << " (the scenario's)";
+    if (!config->apps.empty()) {
+      err << "; its apps:";
+      for (const auto& a : config->apps) err << " " << a.name << " (" << a.appid << ")";
+    }
+    err << "\n";
+    return false;
+  }
+  settings.engine.app = app->name;
+  if (app->daily_quota) settings.engine.daily_quota = app->daily_quota;  // "auto": the fake's quota API says the scenario's
+  settings.engine.page_size = app->page_size;
+  settings.engine.min_interval = config->poll.min_interval_s * engine::kSecond;
+  settings.engine.abnormal_timeout = config->rules.abnormal_timeout_s * engine::kSecond;
+  settings.engine.replay_delay = config->rules.replay_delay_s * engine::kSecond;
+  return true;
+}
+
+std::vector<PlanCase> cases_of(const SimulateOptions& options, std::int64_t default_quota) {
+  const std::vector<std::int64_t> quotas = options.quotas.empty() ? std::vector{default_quota} : options.quotas;
+  std::vector<PlanCase> cases;
+  for (const engine::Policy policy : options.policies) {
+    for (const std::int64_t quota : quotas) cases.push_back(PlanCase{policy, quota});
+  }
+  return cases;
+}
+
+template <class Write>
+bool write_file(const std::string& path, std::ostream& err, Write write) {
+  std::ofstream file(path, std::ios::trunc | std::ios::binary);
+  if (file) write(file);
+  if (!file) {
+    err << "wxlived simulate: cannot write " << path << "\n";
+    return false;
+  }
+  return true;
+}
+
+bool write_traces(const SimulateOptions& options, const scenario::Scenario& s, const PlanResult& r,
+                  std::ostream& err) {
+  if (options.events_out && !write_file(*options.events_out, err, [&](std::ostream& f) {
+        for (const EmittedEvent& e : r.run.events) f << e.event.body_json << "\n";
+      })) {
+    return false;
+  }
+  return !options.calls_out || write_file(*options.calls_out, err, [&](std::ostream& f) {
+    for (const CallLine& c : r.run.calls) f << call_line_json(s, c) << "\n";
+  });
 }
 
 }  // namespace
@@ -35,52 +100,29 @@ int simulate_command(const SimulateOptions& options, std::ostream& out, std::ost
     return kInvalidInput;
   }
   const scenario::Scenario& s = *loaded;
-  SimulationSettings settings = defaults_for(s, options.policy);
+  SimulationSettings settings = defaults_for(s);
   settings.engine.learn = !options.no_learn;
-  if (options.config_file) {
-    auto config = config::load_config(*options.config_file);
-    if (!config) {
-      for (const auto& problem : config.error()) err << problem.to_string() << "\n";
-      return kInvalidInput;
-    }
-    const config::AppSettings* app = nullptr;
-    for (const auto& candidate : config->apps) {
-      if (candidate.appid == s.appid) app = &candidate;
-    }
-    if (app == nullptr && !config->apps.empty()) app = &config->apps.front();
-    if (app != nullptr) {
-      settings.engine.app = app->name;
-      settings.engine.appid = app->appid;
-      settings.engine.daily_quota = app->daily_quota;
-      settings.engine.page_size = app->page_size;
-      settings.secret = app->secret.reveal();
-    }
-    settings.engine.min_interval = config->poll.min_interval_s * engine::kSecond;
-    settings.engine.abnormal_timeout = config->rules.abnormal_timeout_s * engine::kSecond;
-    settings.engine.replay_delay = config->rules.replay_delay_s * engine::kSecond;
+  if (options.config_file && !apply_config(*options.config_file, s, settings, err)) return kInvalidInput;
+  if (options.policies.empty()) {
+    err << "wxlived simulate: --policy needs at least one of adaptive, steady, fixed\n";
+    return kInvalidInput;
+  }
+  const std::vector<PlanCase> cases = cases_of(options, settings.engine.daily_quota.value_or(s.daily_quota));
+  if (cases.size() > 1 && (options.events_out || options.calls_out)) {
+    err << "wxlived simulate: --events-out and --calls-out take one run: give one --policy and one --quota\n";
+    return kInvalidInput;
   }
 
-  const SimulationRun run = run_simulation(s, settings);
-  const Grade g = grade(s, run.events);
-  const QuotaCheck q = check_calls(s, run.calls);
+  const unsigned jobs = options.jobs > 0 ? options.jobs : std::max(1U, std::thread::hardware_concurrency());
+  const std::vector<PlanResult> results = run_plan(s, settings, cases, jobs);
 
-  if (options.events_out) {
-    std::ofstream file(*options.events_out, std::ios::trunc);
-    if (!file) {
-      err << "wxlived simulate: cannot write " << *options.events_out << "\n";
-      return kInvalidInput;
-    }
-    for (const EmittedEvent& e : run.events) file << e.event.body_json << "\n";
+  if (cases.size() == 1 && !write_traces(options, s, results.front(), err)) return kInvalidInput;
+  const bool table = options.table || (!options.json && options.stdout_is_terminal);
+  if (table) {
+    out << plan_table(s, results);
+  } else {
+    for (const PlanResult& r : results) out << r.json << "\n";
   }
-  if (options.calls_out) {
-    std::ofstream file(*options.calls_out, std::ios::trunc);
-    if (!file) {
-      err << "wxlived simulate: cannot write " << *options.calls_out << "\n";
-      return kInvalidInput;
-    }
-    for (const CallLine& c : run.calls) file << call_line_json(s, c) << "\n";
-  }
-  out << report_json(s, settings, run, g, q) << "\n";
   return 0;
 }
 

@@ -242,12 +242,15 @@ QuotaCheck check_calls(const scenario::Scenario& s, const std::vector<CallLine>&
 
 std::string report_json(const scenario::Scenario& s, const SimulationSettings& settings, const SimulationRun& run,
                         const Grade& g, const QuotaCheck& q) {
-  (void)s;
   rapidjson::StringBuffer buffer;
   Writer w(buffer);
   w.StartObject();
   w.Key("policy");
   w.String(engine::to_string(settings.engine.policy));
+  w.Key("daily_quota");
+  w.Int64(settings.engine.daily_quota.value_or(s.daily_quota));
+  w.Key("learn");
+  w.Bool(settings.engine.learn);
   w.Key("transitions_total");
   w.Int64(g.transitions_total);
   w.Key("detected");

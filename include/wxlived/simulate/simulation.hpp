@@ -136,13 +136,21 @@ std::string call_line_json(const scenario::Scenario& s, const CallLine& call);
 struct SimulateOptions {
   std::string scenario_file;
   std::optional<std::string> config_file;
-  engine::Policy policy = engine::Policy::adaptive;
+  std::vector<engine::Policy> policies{engine::Policy::adaptive};
+  std::vector<std::int64_t> quotas;  // empty: the scenario's (or the config's) daily_quota
   bool no_learn = false;
-  std::optional<std::string> events_out;
-  std::optional<std::string> calls_out;
+  std::optional<std::string> events_out;  // one run only
+  std::optional<std::string> calls_out;   // one run only
+  bool json = false;                      // one JSON object per run, whatever stdout is
+  bool table = false;                     // the table, whatever stdout is
+  bool stdout_is_terminal = false;        // neither flag: a terminal gets the table, a pipe JSON
+  std::optional<std::string> report_file;
+  std::optional<std::string> timeline;    // POLICY:QUOTA, the run the report's timeline shows
+  unsigned jobs = 0;                      // 0: the machine's cores
 };
 
-// The subcommand: 0 and the report on out; 2 on a bad scenario or config.
+// The subcommand: 0 and the report on out; 2 on a bad scenario, config or
+// option (a config whose appid is not the scenario's is one).
 int simulate_command(const SimulateOptions& options, std::ostream& out, std::ostream& err);
 
 }  // namespace wxlived::simulate
