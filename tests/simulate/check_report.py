@@ -342,8 +342,15 @@ HOVER_JS = """(() => {
 
 
 def check(report, runs_file, screenshot):
+    runs = []
     with open(runs_file) as f:
-        runs = [json.loads(line) for line in f if line.strip()]
+        for number, line in enumerate(f, 1):
+            if not line.strip():
+                continue
+            try:
+                runs.append(json.loads(line))
+            except ValueError as e:
+                raise Failure(f"{runs_file}:{number}: not a JSON object ({e}): {line[:80]!r}")
     if not runs:
         raise Failure(f"{runs_file}: no runs")
     binary = find_chromium()
