@@ -62,6 +62,13 @@ int main(int argc, char** argv) {
   simulate->add_flag("--table", sim.table, "The table (the default on a terminal)")->excludes("--json");
   simulate->add_option("--jobs", sim.jobs, "Runs at once (default: the machine's cores)")
       ->check(CLI::Range(1U, 256U));
+  simulate->add_option("--report", sim.report_file,
+                       "Write one self-contained HTML page: the runs, latency against quota per policy, and the "
+                       "timeline of one run");
+  simulate->add_option("--timeline", sim.timeline,
+                       "POLICY:QUOTA, the run whose timeline the report shows (default: the first policy at the "
+                       "scenario's quota)")
+      ->needs("--report");
   simulate->add_option("--events-out", sim.events_out, "Write every event as one JSON line (one run only)");
   simulate->add_option("--calls-out", sim.calls_out, "Write every API call as one JSON line (one run only)");
 

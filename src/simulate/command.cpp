@@ -6,6 +6,7 @@
 #include "wxlived/config/load.hpp"
 #include "wxlived/scenario/parse.hpp"
 #include "wxlived/simulate/planning.hpp"
+#include "wxlived/simulate/report_html.hpp"
 #include "wxlived/simulate/simulation.hpp"
 
 namespace wxlived::simulate {
@@ -68,6 +69,33 @@ std::vector<PlanCase> cases_of(const SimulateOptions& options, std::int64_t defa
   return cases;
 }
 
+// --timeline POLICY:QUOTA, else the first policy at the scenario's quota
+// when it is among those run, else the first run.
+std::optional<std::size_t> timeline_run(const SimulateOptions& options, const std::vector<PlanCase>& cases,
+                                        std::int64_t default_quota, std::ostream& err) {
+  if (options.timeline) {
+    const std::string& t = *options.timeline;
+    const auto colon = t.find(':');
+    const auto policy = engine::policy_from_string(t.substr(0, colon));
+    std::int64_t quota = default_quota;
+    try {
+      if (colon != std::string::npos) quota = std::stoll(t.substr(colon + 1));
+    } catch (const std::exception&) {
+      quota = -1;
+    }
+    for (std::size_t i = 0; policy && i < cases.size(); ++i) {
+      if (cases[i].policy == *policy && cases[i].daily_quota == quota) return i;
+    }
+    err << "wxlived simulate: --timeline " << t << " is not one of the runs (POLICY:QUOTA, e.g. adaptive:"
+        << cases.front().daily_quota << ")\n";
+    return std::nullopt;
+  }
+  for (std::size_t i = 0; i < cases.size(); ++i) {
+    if (cases[i].daily_quota == default_quota) return i;
+  }
+  return 0;
+}
+
 template <class Write>
 bool write_file(const std::string& path, std::ostream& err, Write write) {
   std::ofstream file(path, std::ios::trunc | std::ios::binary);
@@ -113,10 +141,18 @@ int simulate_command(const SimulateOptions& options, std::ostream& out, std::ost
     return kInvalidInput;
   }
 
+  const auto chosen = timeline_run(options, cases, settings.engine.daily_quota.value_or(s.daily_quota), err);
+  if (!chosen) return kInvalidInput;
+
   const unsigned jobs = options.jobs > 0 ? options.jobs : std::max(1U, std::thread::hardware_concurrency());
   const std::vector<PlanResult> results = run_plan(s, settings, cases, jobs);
 
   if (cases.size() == 1 && !write_traces(options, s, results.front(), err)) return kInvalidInput;
+  if (options.report_file) {
+    const std::string page = report_html(s, results, *chosen);
+    if (!write_file(*options.report_file, err, [&](std::ostream& f) { f << page; })) return kInvalidInput;
+    err << "wxlived simulate: wrote " << *options.report_file << " (" << (page.size() + 1023) / 1024 << " KiB)\n";
+  }
   const bool table = options.table || (!options.json && options.stdout_is_terminal);
   if (table) {
     out << plan_table(s, results);

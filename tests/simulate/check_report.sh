@@ -1,11 +1,11 @@
 #!/bin/bash
 # The simulate report in a real browser: report.html and the runs' JSON lines of SCENARIO (some rooms
 # renamed with names the page must escape), then check_report.py (headless chromium over DevTools).
-# Made by `wxlived simulate --report` when the CLI has the option, else by the test producer.
-#   check_report.sh WXLIVED PRODUCER SOURCE_DIR OUT_DIR NAME SCENARIO POLICIES QUOTAS POLICY:QUOTA
+# Made by the real `wxlived simulate --json --report`.
+#   check_report.sh WXLIVED SOURCE_DIR OUT_DIR NAME SCENARIO POLICIES QUOTAS POLICY:QUOTA
 # Writes OUT_DIR/NAME.html, NAME-runs.jsonl, NAME-scenario.json, NAME-screenshot.png. Exit 77: no chromium.
 set -euo pipefail
-wxlived=$1 producer=$2 src=$3 out=$4 name=$5 scenario=$6 policies=$7 quotas=$8 timeline=$9
+wxlived=$1 src=$2 out=$3 name=$4 scenario=$5 policies=$6 quotas=$7 timeline=$8
 if ! command -v chromium >/dev/null && ! command -v chromium-browser >/dev/null; then
   echo "SKIP: chromium is not installed (scripts/deps installs it)"
   exit 77
@@ -23,12 +23,6 @@ for room in s["rooms"]:
         room["name"] = names.pop(0)
 json.dump(s, open(sys.argv[2], "w"), ensure_ascii=False)
 PY
-if "$wxlived" simulate --help 2>&1 | grep -q -- '--report'; then
-  echo "producer: wxlived simulate --report"
-  "$wxlived" simulate --scenario "$out/$name-scenario.json" --policy "$policies" --quota "$quotas" --json \
-    --report "$out/$name.html" --timeline "$timeline" >"$out/$name-runs.jsonl"
-else
-  echo "producer: $producer (wxlived simulate has no --report yet)"
-  "$producer" "$out/$name-scenario.json" "$policies" "$quotas" "$timeline" "$out/$name.html" "$out/$name-runs.jsonl"
-fi
+"$wxlived" simulate --scenario "$out/$name-scenario.json" --policy "$policies" --quota "$quotas" --json \
+  --report "$out/$name.html" --timeline "$timeline" >"$out/$name-runs.jsonl"
 exec python3 "$src/tests/simulate/check_report.py" "$out/$name.html" "$out/$name-runs.jsonl" "$out/$name-screenshot.png"

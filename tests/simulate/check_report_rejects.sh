@@ -2,16 +2,17 @@
 # The browser check must not pass a wrong page: copies of a real report with a figure that is not its
 # JSON's, a console error, an uncaught exception, a fetch from the network must each make
 # check_report.py exit 1 naming the problem; the untouched page must pass.
-#   check_report_rejects.sh PRODUCER SOURCE_DIR OUT_DIR      (exit 77: no chromium)
+#   check_report_rejects.sh WXLIVED SOURCE_DIR OUT_DIR      (exit 77: no chromium)
 set -euo pipefail
-producer=$1 src=$2 out=$3
+wxlived=$1 src=$2 out=$3
 if ! command -v chromium >/dev/null && ! command -v chromium-browser >/dev/null; then
   echo "SKIP: chromium is not installed (scripts/deps installs it)"
   exit 77
 fi
 dir=$out/report-rejects
 mkdir -p "$dir"
-"$producer" "$src/tests/simulate/scenarios/gen-sparse-1.json" adaptive 500 adaptive:500 "$dir/good.html" "$dir/runs.jsonl"
+"$wxlived" simulate --scenario "$src/tests/simulate/scenarios/gen-sparse-1.json" --policy adaptive --quota 500 --json \
+  --report "$dir/good.html" >"$dir/runs.jsonl"
 python3 - "$dir" <<'PY'
 import re, sys
 d = sys.argv[1]

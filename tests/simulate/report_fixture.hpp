@@ -1,5 +1,5 @@
 #pragma once
-// Runs for the HTML report's tests and for its browser check's producer: the
+// Runs for the HTML report's tests: the
 // real run_plan (engine, fake, grade, check_calls, report_json) on a scenario.
 #include <string>
 #include <vector>
