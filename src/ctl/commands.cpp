@@ -21,12 +21,6 @@
 
 namespace wxlived::ctl {
 
-namespace {
-
-using admin::json::field;
-using admin::json::time_field;
-using admin::json::Writer;
-
 int store_failure(const Context& ctx, const store::StoreError& error) {
   ctx.err << "wxlivectl: " << ctx.db.string() << ": " << error.to_string() << '\n';
   return kExitFailure;
@@ -47,6 +41,12 @@ std::optional<store::StateStore> open_for_reading(const Context& ctx, int& rc) {
   }
   return std::move(*opened);
 }
+
+namespace {
+
+using admin::json::field;
+using admin::json::time_field;
+using admin::json::Writer;
 
 // Writers first check, read-only, that the schema is the one this build
 // knows (so wxlivectl never migrates a database under a running daemon),

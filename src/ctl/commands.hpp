@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "wxlived/store/records.hpp"
+#include "wxlived/store/state_store.hpp"
 
 namespace wxlived::ctl {
 
@@ -25,6 +25,12 @@ struct Context {
   std::int64_t now_ms = 0;
   std::vector<std::string> configured_endpoints;  // with --config
 };
+
+// The store error on stderr, naming the database; returns kExitFailure.
+int store_failure(const Context& ctx, const store::StoreError& error);
+// Read-only, beside the daemon; never creates or migrates anything: a
+// missing file is an error. On failure `rc` is set and the reason printed.
+std::optional<store::StateStore> open_for_reading(const Context& ctx, int& rc);
 
 int list_rooms(const Context& ctx, const std::optional<std::string>& app);
 int show_room(const Context& ctx, std::int64_t room_id, const std::optional<std::string>& app);

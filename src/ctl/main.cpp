@@ -8,6 +8,7 @@
 #include <iostream>
 
 #include "commands.hpp"
+#include "export_scenario.hpp"
 #include "time_text.hpp"
 #include "wxlived/config/load.hpp"
 #include "wxlived/version.hpp"
@@ -70,6 +71,14 @@ int main(int argc, char** argv) {
   std::optional<std::string> habits_app;
   auto* habits = app.add_subcommand("habits", "what each app's rooms usually do, learned beside the prior");
   habits->add_option("APP", habits_app, "only this app");
+  ExportOptions export_options;
+  std::string export_out;
+  auto* export_cmd = app.add_subcommand(
+      "export-scenario", "the app's recorded rooms and status changes as a scenario file for wxlived simulate");
+  export_cmd->add_option("--app", app_name, "the app (required when the database holds several)");
+  export_cmd->add_option("--since", export_options.since, "how far back: 7d, 36h, 90m (from that Beijing midnight)")
+      ->capture_default_str();
+  export_cmd->add_option("--out", export_out, "write the file here (atomically) instead of to stdout");
 
   try {
     app.parse(argc, argv);
@@ -83,15 +92,17 @@ int main(int argc, char** argv) {
   }
 
   Context ctx{{}, json, std::cout, std::cerr, now_unix_ms(), {}};
+  std::optional<wxlived::config::Config> config;
   if (!config_file.empty()) {
     // Secrets (often only in the service's $CREDENTIALS_DIRECTORY) are not
     // needed here and are never read.
-    auto config = wxlived::config::load_config(config_file, wxlived::config::process_environment(),
+    auto loaded = wxlived::config::load_config(config_file, wxlived::config::process_environment(),
                                                {.read_secrets = false});
-    if (!config) {
-      for (const auto& problem : config.error()) std::cerr << problem.to_string() << '\n';
+    if (!loaded) {
+      for (const auto& problem : loaded.error()) std::cerr << problem.to_string() << '\n';
       return kExitFailure;
     }
+    config = std::move(*loaded);
     ctx.db = config->daemon.db_path();
     for (const auto& hook : config->webhooks) ctx.configured_endpoints.push_back(hook.name);
   } else {
@@ -131,5 +142,11 @@ int main(int argc, char** argv) {
   if (endpoints->parsed()) return list_endpoints(ctx);
   if (enable->parsed()) return enable_endpoint(ctx, endpoint_name);
   if (habits->parsed()) return show_habits(ctx, habits_app);
+  if (export_cmd->parsed()) {
+    export_options.app = app_name;
+    if (!export_out.empty()) export_options.out = export_out;
+    if (config) export_options.config = &*config;
+    return export_scenario(ctx, export_options);
+  }
   return kExitUsage;
 }

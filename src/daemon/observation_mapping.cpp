@@ -45,7 +45,7 @@ store::Observation to_observation(const config::AppSettings& app, engine::Effect
   }
   for (auto& t : effects.transitions) {
     out.transitions.push_back(
-        {0, app.name, t.room_id, t.from, t.to, t.at, std::move(t.reason), t.inferred, std::move(t.event_id)});
+        {0, app.name, t.room_id, t.from, t.to, t.at, std::move(t.reason), t.inferred, std::move(t.event_id), t.after});
   }
   for (auto& e : effects.events) {
     auto endpoints = subscribers(webhooks, app.name, e.type);

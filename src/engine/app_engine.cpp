@@ -337,7 +337,8 @@ void AppEngine::observe_room(Millis now, const liveapi::RoomInfo& info, Effects&
     StatusChange change{std::nullopt, info.live_status, now, "observed", false};
     const std::string id = emit(out, "room.created", info.roomid,
                                 status_event_body(identity_, "room.created", info, change, now), now);
-    out.transitions.push_back(TransitionOut{info.roomid, std::nullopt, info.live_status, now, "observed", false, id});
+    out.transitions.push_back(
+        TransitionOut{info.roomid, std::nullopt, info.live_status, now, "observed", false, id, std::nullopt});
     if (info.live_status == kEnded && seconds_to_ms(info.end_time) >= now - kRecentEnd) {
       start_replay_track(room.memory.replay, now, replay_settings_);
     }
@@ -397,7 +398,7 @@ void AppEngine::change_status(Millis now, TrackedRoom& room, int to, Millis afte
   const std::string id =
       emit(out, "room.status_changed", room_id,
            status_event_body(identity_, "room.status_changed", room.memory.info, change, now), now);
-  out.transitions.push_back(TransitionOut{room_id, from, to, at, reason, inferred, id});
+  out.transitions.push_back(TransitionOut{room_id, from, to, at, reason, inferred, id, room.memory.changed_after});
   if (to == kEnded) start_replay_track(room.memory.replay, std::max(at, now - settings_.replay_delay), replay_settings_);
 }
 

@@ -277,13 +277,30 @@ bool read_fault(const Value& value, std::size_t index, Fault& fault, std::string
   return true;
 }
 
+// The file's own description (wxlivectl export-scenario says where it came
+// from): a string or an array of strings, read by people only. Inside rooms,
+// replay plans and faults "comment" stays free-form.
+bool check_comment(ObjectFields& fields) {
+  const Value* comment = fields.find("comment");
+  if (comment == nullptr || comment->IsString()) return true;
+  if (!comment->IsArray()) {
+    return fields.fail("comment", "expected a string or an array of strings, got " + describe(*comment));
+  }
+  for (rapidjson::SizeType i = 0; i < comment->Size(); ++i) {
+    if (!(*comment)[i].IsString()) {
+      return fields.fail(indexed("comment", i), "expected a string, got " + describe((*comment)[i]));
+    }
+  }
+  return true;
+}
+
 bool read_scenario(const Value& root, Scenario& s, std::string& error) {
   ObjectFields fields(root, "", error);
   if (!root.IsObject()) return fields.fail("", "a scenario must be a JSON object, got " + describe(root));
   std::string origin;
   const bool ok = fields.only_keys({"origin", "duration_s", "appid", "secret", "daily_quota", "abnormal_timeout_s",
                                     "live_satus_share", "rooms", "faults"}) &&
-                  fields.string("origin", origin) && fields.integer("duration_s", s.duration_s, 1, max_abs_seconds) &&
+                  check_comment(fields) && fields.string("origin", origin) && fields.integer("duration_s", s.duration_s, 1, max_abs_seconds) &&
                   fields.string("appid", s.appid, false) && fields.string("secret", s.secret) &&
                   fields.integer("daily_quota", s.daily_quota, 0, max_count);
   if (!ok) return false;

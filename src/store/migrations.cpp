@@ -10,7 +10,8 @@ namespace {
 
 // Append only: a released migration is never edited, a change is a new one.
 // The first schema is split by capability (room state, then the outbox) so the
-// upgrade path is exercised by the tests from the start; 3 adds app habits.
+// upgrade path is exercised by the tests from the start; 3 adds app habits;
+// 4 the lower bound of each observed change (wxlivectl export-scenario).
 // STRICT tables: a wrong type is an error at write time, not a surprise later.
 constexpr std::array kMigrations{
     Migration{1, R"sql(
@@ -121,6 +122,12 @@ CREATE TABLE app_habits(
   app         TEXT PRIMARY KEY,
   habits_json TEXT NOT NULL
 ) STRICT;
+)sql"},
+    Migration{4, R"sql(
+-- The change happened after after_ms (the last sighting with the old status)
+-- and was seen at at_ms: its true time is within that gap. NULL for a room's
+-- first status and for rows written before this migration.
+ALTER TABLE transitions ADD COLUMN after_ms INTEGER;
 )sql"},
 };
 

@@ -104,10 +104,10 @@ Result<void> StateStore::upsert_room(const RoomRecord& room) {
 
 Result<void> StateStore::insert_transition(const TransitionRecord& transition) {
   return db_.run(
-      "INSERT INTO transitions(app, room_id, from_status, to_status, at_ms, reason, inferred, event_id) "
-      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+      "INSERT INTO transitions(app, room_id, from_status, to_status, at_ms, reason, inferred, event_id, after_ms) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
       transition.app, transition.room_id, transition.from_status, transition.to_status, transition.at_ms,
-      transition.reason, transition.inferred, transition.event_id);
+      transition.reason, transition.inferred, transition.event_id, transition.after_ms);
 }
 
 Result<void> StateStore::put_habits(std::string_view app, std::string_view habits_json) {
@@ -153,7 +153,7 @@ Result<std::optional<RoomRecord>> StateStore::room(std::string_view app, std::in
 Result<std::vector<TransitionRecord>> StateStore::transitions(std::string_view app, std::int64_t room_id) {
   return detail::select_all<TransitionRecord>(
       db_,
-      "SELECT id, app, room_id, from_status, to_status, at_ms, reason, inferred, event_id FROM transitions "
+      "SELECT id, app, room_id, from_status, to_status, at_ms, reason, inferred, event_id, after_ms FROM transitions "
       "WHERE app = ?1 AND room_id = ?2 ORDER BY id",
       [](const Query& q) {
         TransitionRecord t;
@@ -166,6 +166,7 @@ Result<std::vector<TransitionRecord>> StateStore::transitions(std::string_view a
         t.reason = q.text(6);
         t.inferred = q.int64(7) != 0;
         t.event_id = q.optional_text(8);
+        t.after_ms = q.optional_int64(9);
         return t;
       },
       app, room_id);

@@ -35,7 +35,7 @@ TEST_CASE("engine effects become one observation with app room transition event 
   app.appid = "wx0123456789abcdef";
   engine::Effects fx;
   fx.rooms.push_back({7, 101, 1000, "{}", 1000, std::nullopt});
-  fx.transitions.push_back({7, 102, 101, 1000, "observed", false, "evt_1"});
+  fx.transitions.push_back({7, 102, 101, 1000, "observed", false, "evt_1", 400});
   fx.events.push_back({"evt_1", "room.status_changed", 7, "{\"type\":\"room.status_changed\"}", 1000});
   fx.quota = {engine::QuotaDelta{"2026-11-24", 1, 0, 0, std::nullopt}};
   fx.app_state = engine::AppStateChange{engine::AppHealth::ok, 1000, 1000};
@@ -50,6 +50,7 @@ TEST_CASE("engine effects become one observation with app room transition event 
   REQUIRE(o.transitions.size() == 1);
   CHECK(o.transitions[0].from_status == 102);
   CHECK(o.transitions[0].event_id == "evt_1");
+  CHECK(o.transitions[0].after_ms == std::optional<std::int64_t>(400));
   REQUIRE(o.events.size() == 1);
   CHECK(o.events[0].endpoints == std::vector<std::string>{"crm"});
   REQUIRE(o.quota.size() == 1);

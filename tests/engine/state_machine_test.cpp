@@ -67,6 +67,22 @@ TEST_CASE("every observed status change emits status_changed with codes and name
   }
 }
 
+TEST_CASE("a status change carries the last sighting with the old status as its lower bound") {
+  AppEngine engine(settings());
+  Millis now = kT0;
+  const Effects first = observe(engine, now, {room(7, kNotStarted, kT0 + kHour, kT0 + 5 * kHour)});
+  REQUIRE(first.transitions.size() == 1);
+  CHECK_FALSE(first.transitions[0].after.has_value());
+  now += 10 * kMinute;
+  observe(engine, now, {room(7, kNotStarted, kT0 + kHour, kT0 + 5 * kHour)});
+  const Millis last_not_started = now;
+  now += 10 * kMinute;
+  const Effects live = observe(engine, now, {room(7, kLive, kT0 + kHour, kT0 + 5 * kHour)});
+  REQUIRE(live.transitions.size() == 1);
+  CHECK(live.transitions[0].at == now);
+  CHECK(live.transitions[0].after == last_not_started);
+}
+
 TEST_CASE("an unchanged room emits nothing") {
   AppEngine engine(settings());
   Millis t0 = kT0;

@@ -78,7 +78,7 @@ TEST_CASE("optional keys are read when present") {
   const auto parsed = ws::parse_scenario(scenario_with_room(
       R"("start_time": 900, "end_time": 4500, "deleted_at": 5000, "cover_img": "http://x/c.jpg",
          "goods": [{"name": "cup", "price": 1100, "url": "pages/a"}], "comment": "any note")",
-      R"(, "abnormal_timeout_s": 60, "live_satus_share": 1, "comment": {"free": "form"},
+      R"(, "abnormal_timeout_s": 60, "live_satus_share": 1, "comment": ["line one", "line two"],
          "faults": [{"from": 0, "to": 10, "kind": "token_expired", "api": "replay"}])"));
   REQUIRE(parsed.has_value());
   CHECK(parsed->abnormal_timeout_s == 60);
@@ -153,6 +153,19 @@ TEST_CASE("an unknown top-level key is rejected but comment is allowed") {
   CHECK(parse_error(scenario_with_room(good_room_fields, R"(, "abnormal_timout_s": 60)")) ==
         "unknown key \"abnormal_timout_s\"");
   CHECK(ws::parse_scenario(scenario_with_room(good_room_fields, R"(, "comment": "fine")")).has_value());
+}
+
+TEST_CASE("a top-level comment is a string or an array of strings") {
+  CHECK(ws::parse_scenario(scenario_with_room(good_room_fields, R"(, "comment": ["exported", "from shop"])"))
+            .has_value());
+  CHECK(ws::parse_scenario(scenario_with_room(good_room_fields, R"(, "comment": [])")).has_value());
+  CHECK(parse_error(scenario_with_room(good_room_fields, R"(, "comment": {"free": "form"})")) ==
+        "comment: expected a string or an array of strings, got an object");
+  CHECK(parse_error(scenario_with_room(good_room_fields, R"(, "comment": ["fine", 7])")) ==
+        "comment[1]: expected a string, got an integer");
+  // Inside a room, replay or fault a comment stays free-form.
+  CHECK(ws::parse_scenario(scenario_with_room(R"("start_time": 900, "end_time": 4500, "comment": {"any": 1})"))
+            .has_value());
 }
 
 TEST_CASE("a duplicate key is rejected") {

@@ -40,6 +40,17 @@ const std::vector<std::string> kSeedAtVersion = {
     "INSERT INTO deliveries(event_seq, endpoint, app, room_id, state, attempts, queued_at_ms, next_attempt_at_ms, "
     "  delivered_at_ms) VALUES (1, 'crm', 'old', 1002, 'delivered', 1, 10, 10, 11);"
     "INSERT INTO endpoints(name, disabled_at_ms, disabled_reason) VALUES ('gone', 12, '410 Gone');",
+    // version 3: + app habits
+    "INSERT INTO apps(name, appid, state, state_since_ms) VALUES ('old', 'wxold', 'ok', 1);"
+    "INSERT INTO rooms(app, room_id, status, status_since_ms, snapshot_json, first_seen_ms, last_seen_ms) "
+    "  VALUES ('old', 1003, 101, 10, '{\"roomid\":1003}', 5, 10);"
+    "INSERT INTO transitions(app, room_id, from_status, to_status, at_ms, reason, inferred, event_id) "
+    "  VALUES ('old', 1003, 102, 101, 10, 'observed', 0, 'evt-old');"
+    "INSERT INTO quota_ledger(app, day, list_calls) VALUES ('old', '2026-11-24', 7);"
+    "INSERT INTO kv(key, value) VALUES ('token:old', 'abc');"
+    "INSERT INTO events(id, type, app, room_id, body_json, created_at_ms) "
+    "  VALUES ('evt-old', 'room.status_changed', 'old', 1003, '{}', 10);"
+    "INSERT INTO app_habits(app, habits_json) VALUES ('old', '{\"version\":1}');",
 };
 
 std::string file_bytes(const std::filesystem::path& path) {
@@ -148,6 +159,34 @@ TEST_CASE("the habits migration keeps the outbox and app state of a version 2 da
   learned.habits_json = R"({"version":1})";
   must(store.commit_observation(learned));
   CHECK(must(store.app_habits("old")) == std::optional<std::string>(R"({"version":1})"));
+}
+
+TEST_CASE("the transitions lower bound migration leaves old rows without one and stores it for new rows") {
+  TempDir dir;
+  {
+    auto db = must(Database::open(db_file(dir)));
+    must(apply_migrations(db, 3));
+    must(db.exec(kSeedAtVersion.at(2)));
+  }
+  auto store = open_store(dir);
+  CHECK(must(schema_version(store.database())) == latest_schema_version());
+  const auto old_rows = must(store.transitions("old", 1003));
+  REQUIRE(old_rows.size() == 1);
+  CHECK(old_rows[0].at_ms == 10);
+  CHECK_FALSE(old_rows[0].after_ms.has_value());
+  CHECK(must(store.app_habits("old")) == std::optional<std::string>(R"({"version":1})"));
+
+  Observation seen;
+  seen.app = "old";
+  TransitionRecord paused = sample_transition(1003, 101, 105, 40, "evt-paused");
+  paused.app = "old";
+  paused.after_ms = 25;
+  seen.transitions.push_back(paused);
+  must(store.commit_observation(seen));
+  const auto rows = must(store.transitions("old", 1003));
+  REQUIRE(rows.size() == 2);
+  CHECK(rows[1].at_ms == 40);
+  CHECK(rows[1].after_ms == std::optional<std::int64_t>(25));
 }
 
 TEST_CASE("a database newer than this build is refused and left untouched") {

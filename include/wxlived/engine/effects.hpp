@@ -44,6 +44,10 @@ struct TransitionOut {
   std::string reason;  // observed | abnormal_timeout | end_time_passed
   bool inferred = false;
   std::string event_id;
+  // The lower bound of the change: the last sighting with the old status (a
+  // rule's change: its last sighting, at most the deadline). None for a
+  // room's first status.
+  std::optional<Millis> after;
 };
 
 struct EventOut {

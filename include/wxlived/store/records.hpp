@@ -46,6 +46,10 @@ struct TransitionRecord {
   std::string reason;  // observed, abnormal_timeout, end_time_passed, ...
   bool inferred = false;
   std::optional<std::string> event_id;
+  // The change happened after this: the last sighting with the old status
+  // (at_ms is the first sighting with the new one, or a rule's deadline).
+  // None for a room's first status, and in rows written before migration 4.
+  std::optional<std::int64_t> after_ms;
 
   bool operator==(const TransitionRecord&) const = default;
 };
