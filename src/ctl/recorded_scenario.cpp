@@ -261,10 +261,10 @@ ExportedScenario export_recorded(const ExportSource& source, const std::vector<R
   comment.push_back("A room first seen already in a status has it from that first sighting, which is its created_at; "
                     "deleted_at is the sweep that found the room gone; replay delay_s runs from the room's 103 to "
                     "the first replay the daemon found (an upper bound), segments is the most it saw.");
-  comment.push_back(std::string("secret is a placeholder, never the app's secret (wxlivectl writes no secret): the "
-                                "fake serves this scenario's own secret, which wxlived simulate uses without "
-                                "--config; a --config given to simulate needs appid ") +
-                    source.appid + " and a secret file holding \"" + kPlaceholderSecret + "\".");
+  comment.push_back(std::string("secret is a placeholder, never the app's secret (wxlivectl writes no secret): "
+                                "wxlived simulate gives it to its own simulated WeChat, with or without --config "
+                                "(a --config must name appid ") +
+                    source.appid + "; its secrets are never read).");
   comment.push_back("daily_quota: " + source.daily_quota_from + ". abnormal_timeout_s: " +
                     source.abnormal_timeout_from + ".");
   comment.push_back("Names, anchors and planned times are as last seen; goods and images are not exported.");
