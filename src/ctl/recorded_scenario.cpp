@@ -64,7 +64,10 @@ struct Timeline {
   std::int64_t widest_gap_ms = 0;
 };
 
-Timeline timeline_of(const RecordedRoom& r, const Window& w, std::int64_t abnormal_timeout_s) {
+// listed_from_s: when the exported room is listed (its created_at); the
+// status it was first seen in holds from then.
+Timeline timeline_of(const RecordedRoom& r, const Window& w, std::int64_t abnormal_timeout_s,
+                     std::int64_t listed_from_s) {
   Timeline out;
   int shown = 102;  // the status the exported room has so far, the rules' changes included
   auto add = [&](std::int64_t t, int status) {
@@ -80,12 +83,13 @@ Timeline timeline_of(const RecordedRoom& r, const Window& w, std::int64_t abnorm
   // change's old status (or, with none kept, its status) when first seen.
   if (ts.empty() || ts.front().from_status) {
     const int first = ts.empty() ? r.room.status : *ts.front().from_status;
-    if (first != 102) add(w.floor_s(r.room.first_seen_ms), first);
+    if (first != 102) add(std::min(w.floor_s(r.room.first_seen_ms), listed_from_s), first);
   }
   for (const store::TransitionRecord& t : ts) {
     if (!t.from_status) {
       // First seen (or back after a removal) in this status: from the sighting on.
-      if (t.to_status != shown) add(w.floor_s(t.at_ms), t.to_status);
+      const std::int64_t seen = w.floor_s(t.at_ms);
+      if (t.to_status != shown) add(out.entries.empty() ? std::min(seen, listed_from_s) : seen, t.to_status);
       continue;
     }
     const std::int64_t after = std::min(t.after_ms.value_or(t.at_ms), t.at_ms);
@@ -150,10 +154,19 @@ std::string json_string(std::string_view text) {
   return std::string(buffer.GetString(), buffer.GetSize());
 }
 
+// A room the daemon already found at its first look in the window (its first
+// sweep) was created at some unknown earlier time: it is listed from the
+// window's start, so a simulation that starts there knows it as the daemon
+// did. A room first seen later was created then (to within a sweep).
+std::int64_t listed_from(const RecordedRoom& r, const Window& w, std::int64_t first_look_ms) {
+  constexpr std::int64_t kOneSweepMs = 10'000;  // the pages of one sweep come back within seconds
+  const std::int64_t seen = w.floor_s(r.room.first_seen_ms);
+  return r.room.first_seen_ms - first_look_ms <= kOneSweepMs ? std::min<std::int64_t>(seen, 0) : seen;
+}
+
 // One room as one line of JSON.
-std::string room_json(const RecordedRoom& r, const Timeline& timeline, const Window& w) {
+std::string room_json(const RecordedRoom& r, const Timeline& timeline, const Window& w, std::int64_t created_at) {
   const std::optional<engine::RoomMemory> snapshot = engine::snapshot_from_json(r.room.snapshot_json);
-  const std::int64_t created_at = w.floor_s(r.room.first_seen_ms);
   const std::int64_t origin_s = floor_div(w.origin_ms, 1000);
   const std::int64_t start = snapshot ? snapshot->info.start_time - origin_s : created_at;
   const std::int64_t end = snapshot ? std::max(snapshot->info.end_time - origin_s, start) : start;
@@ -221,10 +234,15 @@ ExportedScenario export_recorded(const ExportSource& source, const std::vector<R
   std::optional<std::int64_t> latest;
   std::int64_t widest_gap_ms = 0;
   int observed = 0;
+  std::optional<std::int64_t> first_look_ms;
+  for (const RecordedRoom& r : rooms) {
+    if (in_window(r.room, w.origin_ms)) first_look_ms = std::min(first_look_ms.value_or(r.room.first_seen_ms), r.room.first_seen_ms);
+  }
   for (const RecordedRoom& r : rooms) {
     if (!in_window(r.room, w.origin_ms)) continue;
-    const Timeline timeline = timeline_of(r, w, abnormal_timeout_s);
-    lines.push_back(room_json(r, timeline, w));
+    const std::int64_t created_at = listed_from(r, w, *first_look_ms);
+    const Timeline timeline = timeline_of(r, w, abnormal_timeout_s, created_at);
+    lines.push_back(room_json(r, timeline, w, created_at));
     ++out.rooms;
     out.transitions += static_cast<int>(timeline.entries.size());
     out.left_to_rules += timeline.left_to_rules;
@@ -258,7 +276,11 @@ ExportedScenario export_recorded(const ExportSource& source, const std::vector<R
   comment.push_back("Changes made by WeChat's rules (106 held past abnormal_timeout_s -> 103, 102 past end_time -> "
                     "107; " + std::to_string(out.left_to_rules) +
                     " here) are not in the timelines: wxlive-fakewx and wxlived simulate apply the rules themselves.");
-  comment.push_back("A room first seen already in a status has it from that first sighting, which is its created_at; "
+  comment.push_back("A room the daemon already found at its first look in the window was created at an unknown "
+                    "earlier time: it is listed, in the status first seen, from the window's start (or its first "
+                    "sighting, if earlier). "
+                    "A room first seen later already in a status has it from that first sighting, which is its "
+                    "created_at; "
                     "deleted_at is the sweep that found the room gone; replay delay_s runs from the room's 103 to "
                     "the first replay the daemon found (an upper bound), segments is the most it saw.");
   comment.push_back(std::string("secret is a placeholder, never the app's secret (wxlivectl writes no secret): "

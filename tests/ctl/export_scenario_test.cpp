@@ -15,6 +15,7 @@
 #include "support/temp_dir.hpp"
 #include "time_text.hpp"
 #include "wxlived/engine/room_snapshot.hpp"
+#include "wxlived/scenario/listing.hpp"
 #include "wxlived/scenario/parse.hpp"
 #include "wxlived/scenario/truth.hpp"
 #include "wxlived/store/state_store.hpp"
@@ -250,6 +251,63 @@ TEST_CASE("an exported room first seen already live has that status from its fir
   CHECK(e.room(8)["created_at"].GetInt64() == e.rel(h.at(100)));
   // First seen not started: 102 needs no entry.
   CHECK(timeline(e.room(9)).empty());
+}
+
+TEST_CASE("rooms the daemon found at its first look are listed from the window's start and later rooms from their sighting") {
+  // A daemon started two hours ago (base) on an app whose rooms already existed:
+  // its first sweep found 21 live and 22 not started; 23 appeared an hour later.
+  wxlived::testing::TempDir dir;
+  const auto db = dir / "state" / "wxlived.db";
+  StateStore store = must(StateStore::open(db));
+  const std::int64_t base = (wxlived::ctl::now_unix_ms() - 2 * 3600 * kS) / kS * kS;
+  auto room = [&](std::int64_t id, int status, std::int64_t first_seen_ms) {
+    RoomRecord r;
+    r.app = "shop";
+    r.room_id = id;
+    r.status = status;
+    r.status_since_ms = first_seen_ms;
+    r.snapshot_json = snapshot(id, base / kS + 600, base / kS + 7200);
+    r.first_seen_ms = first_seen_ms;
+    r.last_seen_ms = base + 7000 * kS;
+    return r;
+  };
+  Observation o;
+  o.app = "shop";
+  o.app_record = AppRecord{"shop", kAppid, AppState::ok, base, base};
+  o.room_upserts = {room(21, 101, base), room(22, 101, base + 1500), room(23, 102, base + 3600 * kS)};
+  o.transitions = {change(21, std::nullopt, 101, base, std::nullopt), change(22, std::nullopt, 102, base + 1500, std::nullopt),
+                   change(22, 102, 101, base + 620 * kS, base + 600 * kS),
+                   change(23, std::nullopt, 102, base + 3600 * kS, std::nullopt)};
+  must(store.commit_observation(o));
+  const auto out = dir / "export.json";
+  const auto result = run_process(bin("wxlivectl") + " --db " + db.string() + " export-scenario --since 1d --out " + out.string());
+  REQUIRE_MESSAGE(result.exit_code == 0, result.output);
+  rapidjson::Document doc;
+  doc.Parse(read_file(out).c_str());
+  REQUIRE_FALSE(doc.HasParseError());
+  auto parsed = ws::parse_scenario(read_file(out));
+  REQUIRE(parsed.has_value());
+  const std::int64_t origin_ms = parsed->origin_unix * kS;
+  auto rel = [&](std::int64_t ms) { return (ms - origin_ms) / kS; };
+  auto find = [&](std::int64_t id) -> const rapidjson::Value& {
+    for (const auto& r : doc["rooms"].GetArray())
+      if (r["roomid"].GetInt64() == id) return r;
+    FAIL("no room " << id);
+    return doc;
+  };
+  REQUIRE(rel(base) > 0);
+  // 21 and 22 existed before the daemon looked (22 within the same sweep's pages): listed from the start,
+  // 21 live from then on; 22's observed start stays at its midpoint.
+  CHECK(find(21)["created_at"].GetInt64() == 0);
+  CHECK(timeline(find(21)) == std::vector<std::pair<std::int64_t, int>>{{0, 101}});
+  CHECK(find(22)["created_at"].GetInt64() == 0);
+  CHECK(timeline(find(22)) == std::vector<std::pair<std::int64_t, int>>{{rel(base + 610 * kS), 101}});
+  // 23 appeared while the daemon watched: created when first seen.
+  CHECK(find(23)["created_at"].GetInt64() == rel(base + 3600 * kS));
+  // So the simulated WeChat agrees with every sighting: 21 live when the daemon first looked.
+  const ws::Room* r21 = ws::find_room(*parsed, 21);
+  REQUIRE(r21 != nullptr);
+  CHECK(ws::code(ws::status_at(*parsed, *r21, rel(base))) == 101);
 }
 
 TEST_CASE("the exported replay delay runs from the room's end to the first replay found and segments is the most seen") {
