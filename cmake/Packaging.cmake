@@ -9,7 +9,7 @@ install(FILES systemd/wxlived.service DESTINATION lib/systemd/system)
 install(FILES etc/wxlived.toml DESTINATION /etc/wxlived PERMISSIONS OWNER_READ OWNER_WRITE GROUP_READ WORLD_READ)
 install(FILES etc/prometheus/wxlived-alerts.yml DESTINATION ${CMAKE_INSTALL_DATADIR}/wxlived/prometheus)
 install(PROGRAMS scripts/webhook-receiver.py DESTINATION ${CMAKE_INSTALL_DATADIR}/wxlived/examples)
-install(FILES README.md docs/OPERATIONS.md docs/WEBHOOKS.md docs/ARCHITECTURE.md docs/SPEC.md
+install(FILES README.md docs/OPERATIONS.md docs/WEBHOOKS.md docs/PLANNING.md docs/ARCHITECTURE.md docs/SPEC.md
         DESTINATION ${CMAKE_INSTALL_DOCDIR})
 
 set(CPACK_GENERATOR DEB)
