@@ -202,3 +202,19 @@ TEST_CASE("call and event traces are refused when several runs would write them"
   CHECK(r.err.find("one run") != std::string::npos);
   CHECK_FALSE(std::filesystem::exists(*o.calls_out));
 }
+
+TEST_CASE("a report timeline that names no run is an error with exit 2 and writes nothing") {
+  auto o = options_for("small.json");
+  o.quotas = {100, 200};
+  o.report_file = (std::filesystem::temp_directory_path() / "wxlived-planning-report.html").string();
+  o.timeline = "steady:100";
+  const Ran r = simulate_with(o);
+  CHECK(r.rc == 2);
+  CHECK(r.err.find("--timeline steady:100 is not one of the runs") != std::string::npos);
+  CHECK_FALSE(std::filesystem::exists(*o.report_file));
+  o.timeline = "adaptive:200";
+  const Ran ok = simulate_with(o);
+  CHECK(ok.rc == 0);
+  CHECK(std::filesystem::exists(*o.report_file));
+  std::filesystem::remove(*o.report_file);
+}
