@@ -64,10 +64,10 @@ struct Timeline {
   std::int64_t widest_gap_ms = 0;
 };
 
-// listed_from_s: when the exported room is listed (its created_at); the
-// status it was first seen in holds from then.
+// first_status_from_s: from when the status the room was first seen in
+// holds (see first_status_from).
 Timeline timeline_of(const RecordedRoom& r, const Window& w, std::int64_t abnormal_timeout_s,
-                     std::int64_t listed_from_s) {
+                     std::int64_t first_status_from_s) {
   Timeline out;
   int shown = 102;  // the status the exported room has so far, the rules' changes included
   auto add = [&](std::int64_t t, int status) {
@@ -83,13 +83,13 @@ Timeline timeline_of(const RecordedRoom& r, const Window& w, std::int64_t abnorm
   // change's old status (or, with none kept, its status) when first seen.
   if (ts.empty() || ts.front().from_status) {
     const int first = ts.empty() ? r.room.status : *ts.front().from_status;
-    if (first != 102) add(std::min(w.floor_s(r.room.first_seen_ms), listed_from_s), first);
+    if (first != 102) add(std::min(w.floor_s(r.room.first_seen_ms), first_status_from_s), first);
   }
   for (const store::TransitionRecord& t : ts) {
     if (!t.from_status) {
       // First seen (or back after a removal) in this status: from the sighting on.
       const std::int64_t seen = w.floor_s(t.at_ms);
-      if (t.to_status != shown) add(out.entries.empty() ? std::min(seen, listed_from_s) : seen, t.to_status);
+      if (t.to_status != shown) add(out.entries.empty() ? std::min(seen, first_status_from_s) : seen, t.to_status);
       continue;
     }
     const std::int64_t after = std::min(t.after_ms.value_or(t.at_ms), t.at_ms);
@@ -162,6 +162,16 @@ std::int64_t listed_from(const RecordedRoom& r, const Window& w, std::int64_t fi
   constexpr std::int64_t kOneSweepMs = 10'000;  // the pages of one sweep come back within seconds
   const std::int64_t seen = w.floor_s(r.room.first_seen_ms);
   return r.room.first_seen_ms - first_look_ms <= kOneSweepMs ? std::min<std::int64_t>(seen, 0) : seen;
+}
+
+// A room first seen in a status other than 102 left 102 at some unknown time
+// before: at the latest when it was listed, and no later than its planned
+// start, or WeChat's rule (102 past end_time -> 107) would turn a room seen
+// ended into an expired one in the replay.
+std::int64_t first_status_from(const RecordedRoom& r, const Window& w, std::int64_t created_at) {
+  const std::optional<engine::RoomMemory> snapshot = engine::snapshot_from_json(r.room.snapshot_json);
+  if (!snapshot) return created_at;
+  return std::min(created_at, snapshot->info.start_time - floor_div(w.origin_ms, 1000));
 }
 
 // One room as one line of JSON.
@@ -241,7 +251,7 @@ ExportedScenario export_recorded(const ExportSource& source, const std::vector<R
   for (const RecordedRoom& r : rooms) {
     if (!in_window(r.room, w.origin_ms)) continue;
     const std::int64_t created_at = listed_from(r, w, *first_look_ms);
-    const Timeline timeline = timeline_of(r, w, abnormal_timeout_s, created_at);
+    const Timeline timeline = timeline_of(r, w, abnormal_timeout_s, first_status_from(r, w, created_at));
     lines.push_back(room_json(r, timeline, w, created_at));
     ++out.rooms;
     out.transitions += static_cast<int>(timeline.entries.size());

@@ -274,10 +274,13 @@ TEST_CASE("rooms the daemon found at its first look are listed from the window's
   Observation o;
   o.app = "shop";
   o.app_record = AppRecord{"shop", kAppid, AppState::ok, base, base};
-  o.room_upserts = {room(21, 101, base), room(22, 101, base + 1500), room(23, 102, base + 3600 * kS)};
+  RoomRecord old = room(24, 103, base);  // a sale of three days ago, seen ended
+  old.snapshot_json = snapshot(24, base / kS - 3 * 86400, base / kS - 3 * 86400 + 3600);
+  o.room_upserts = {room(21, 101, base), room(22, 101, base + 1500), room(23, 102, base + 3600 * kS), old};
   o.transitions = {change(21, std::nullopt, 101, base, std::nullopt), change(22, std::nullopt, 102, base + 1500, std::nullopt),
                    change(22, 102, 101, base + 620 * kS, base + 600 * kS),
-                   change(23, std::nullopt, 102, base + 3600 * kS, std::nullopt)};
+                   change(23, std::nullopt, 102, base + 3600 * kS, std::nullopt),
+                   change(24, std::nullopt, 103, base, std::nullopt)};
   must(store.commit_observation(o));
   const auto out = dir / "export.json";
   const auto result = run_process(bin("wxlivectl") + " --db " + db.string() + " export-scenario --since 1d --out " + out.string());
@@ -308,6 +311,13 @@ TEST_CASE("rooms the daemon found at its first look are listed from the window's
   const ws::Room* r21 = ws::find_room(*parsed, 21);
   REQUIRE(r21 != nullptr);
   CHECK(ws::code(ws::status_at(*parsed, *r21, rel(base))) == 101);
+  // A room seen ended, planned days ago, is ended from its planned start: had it been 102 at its
+  // end_time, WeChat's rule would have made it 107 in the replay.
+  const ws::Room* r24 = ws::find_room(*parsed, 24);
+  REQUIRE(r24 != nullptr);
+  CHECK(ws::code(ws::status_at(*parsed, *r24, rel(base))) == 103);
+  CHECK(find(24)["start_time"].GetInt64() == rel(base) - 3 * 86400);
+  CHECK(timeline(find(24)) == std::vector<std::pair<std::int64_t, int>>{{rel(base) - 3 * 86400, 103}});
 }
 
 TEST_CASE("the exported replay delay runs from the room's end to the first replay found and segments is the most seen") {
