@@ -22,7 +22,7 @@ constexpr std::size_t kAggregateAbove = 60;
 // tooltips on changes, so that the page stays small (1,000 rooms that all
 // change in one evening: about 1 MB).
 constexpr std::size_t kLeanAbove = 200;
-// The zoomed view exists when the hours with changes are at most this share of the window.
+// The zoomed view exists when the time with changes is at most this share of the window.
 constexpr double kZoomShare = 0.6;
 // Latencies are written out when an hour is at least this wide.
 constexpr double kLabelPxPerHour = 90;
@@ -104,8 +104,9 @@ Lanes pick_lanes(const scenario::Scenario& s, const PlanResult& chosen) {
   return out;
 }
 
-// The Beijing hours around every change and its detection, when they are
-// a small enough part of the window to be worth a view of their own.
+// The Beijing hours (or, for a short stretch, minutes) around every change
+// and its detection, when they are a small enough part of the window to be
+// worth a view of their own.
 std::optional<std::pair<double, double>> busy_hours(const scenario::Scenario& s, const PlanResult& chosen) {
   if (chosen.grade.transitions.empty()) return std::nullopt;
   double lo = 1e300;
@@ -114,13 +115,20 @@ std::optional<std::pair<double, double>> busy_hours(const scenario::Scenario& s,
     lo = std::min(lo, static_cast<double>(t.changed_at_s));
     hi = std::max(hi, static_cast<double>(t.detected_at_s.value_or(t.changed_at_s)));
   }
-  const double shift = static_cast<double>((s.origin_unix + 8 * 3600) % 3600);  // past the hour at t = 0
-  lo = std::floor((lo - 1800 + shift) / 3600) * 3600 - shift;
-  hi = std::ceil((hi + 1800 + shift) / 3600) * 3600 - shift;
-  lo = std::max(lo, 0.0);
-  hi = std::min(hi, static_cast<double>(s.duration_s));
-  if (hi - lo > kZoomShare * static_cast<double>(s.duration_s) || hi - lo < 3600) return std::nullopt;
-  return std::make_pair(lo, hi);
+  const auto duration = static_cast<double>(s.duration_s);
+  // Whole Beijing hours with half an hour either side; when that is under an
+  // hour (the window ends soon after), whole minutes with a tenth of the
+  // span (at least a minute) either side, so a few busy minutes at the end
+  // of a long window still get a readable view.
+  auto rounded = [&](double unit, double pad) {
+    const double shift = static_cast<double>((s.origin_unix + 8 * 3600) % static_cast<std::int64_t>(unit));
+    return std::make_pair(std::max(std::floor((lo - pad + shift) / unit) * unit - shift, 0.0),
+                          std::min(std::ceil((hi + pad + shift) / unit) * unit - shift, duration));
+  };
+  auto view = rounded(3600, 1800);
+  if (view.second - view.first < 3600) view = rounded(60, std::max(60.0, 0.1 * (hi - lo)));
+  if (view.second - view.first > kZoomShare * duration || view.second - view.first < 120) return std::nullopt;
+  return view;
 }
 
 std::string draw_timeline(const scenario::Scenario& s, const PlanResult& chosen, const Lanes& picked,
@@ -405,7 +413,7 @@ std::string timeline_section(const scenario::Scenario& s, const PlanResult& chos
            "<label for=\"tl-view-whole\">the whole window (" + duration_text(whole.span()) + ")</label> "
            "<input type=\"radio\" name=\"tl-view\" id=\"tl-view-busy\" class=\"view-switch\">"
            "<label for=\"tl-view-busy\">" + beijing_clock(s, busy->first, false, false) + " to " +
-           beijing_clock(s, busy->second, false, false) + ", the hours with changes</label>";
+           beijing_clock(s, busy->second, false, false) + ", the time with changes</label>";
   }
   out += "<div class=\"scroll view-whole\">" + draw_timeline(s, chosen, picked, whole, "timeline-svg") + "</div>";
   if (busy) {

@@ -334,6 +334,26 @@ TEST_CASE("the report adds a timeline of the hours with changes when they are a 
   CHECK(one.find("timeline-busy-svg") == std::string::npos);
 }
 
+TEST_CASE("a few busy minutes at the end of a long window get a view of those minutes") {
+  // Nearly seven quiet hours, then one broadcast in its last ten minutes (as an
+  // export of a short run starts at the Beijing midnight before it).
+  auto parsed = scenario::parse_scenario(R"({"origin": "2026-11-24T00:00:00+08:00", "duration_s": 24600,
+    "appid": "wxfake000000000001", "secret": "fake-secret", "daily_quota": 5000,
+    "rooms": [{"roomid": 7, "name": "Flash", "anchor_name": "Li", "created_at": -86400,
+               "start_time": 24000, "end_time": 24300,
+               "timeline": [[24010, 101], [24100, 105], [24160, 101], [24280, 103]], "deleted_at": null}],
+    "faults": []})");
+  REQUIRE(parsed.has_value());
+  const std::string page = simulate::report_html(*parsed, plan_runs(*parsed, {engine::Policy::adaptive}, {5000}), 0);
+  REQUIRE(page.find("id=\"timeline-busy-svg\"") != std::string::npos);
+  // Whole hours around it would be 06:00 to the window's end, under an hour: minutes instead.
+  const std::string label = between(page, "<label for=\"tl-view-busy\">", "</label>");
+  INFO("label: ", label);
+  CHECK(label.find("\">06:3") != std::string::npos);
+  CHECK(label.find(" to 06:") != std::string::npos);
+  CHECK(label.find("06:00") == std::string::npos);
+}
+
 TEST_CASE("a report without runs is still a page") {
   const scenario::Scenario s = load("small.json");
   const std::string page = simulate::report_html(s, {}, 0);
