@@ -14,21 +14,6 @@ namespace {
 
 constexpr int kInvalidInput = 2;
 
-// Without --config: the scenario's app, its daily_quota, a 60 s floor and
-// WeChat's documented rule durations (the scenario may shorten 106's).
-SimulationSettings defaults_for(const scenario::Scenario& s) {
-  SimulationSettings out;
-  out.engine.app = "app";
-  out.engine.appid = s.appid;
-  out.engine.daily_quota = s.daily_quota;
-  out.engine.page_size = 100;
-  out.engine.min_interval = 60 * engine::kSecond;
-  out.engine.abnormal_timeout = s.abnormal_timeout_s * engine::kSecond;
-  out.engine.replay_delay = 600 * engine::kSecond;
-  out.secret = s.secret;
-  return out;
-}
-
 // A config says how the merchant's daemon polls (floor, rules, page size,
 // quota); the app must be the scenario's, or every call would fail auth and
 // the run would grade as "nothing detected". The secret stays the
@@ -128,7 +113,7 @@ int simulate_command(const SimulateOptions& options, std::ostream& out, std::ost
     return kInvalidInput;
   }
   const scenario::Scenario& s = *loaded;
-  SimulationSettings settings = defaults_for(s);
+  SimulationSettings settings = scenario_settings(s);
   settings.engine.learn = !options.no_learn;
   if (options.config_file && !apply_config(*options.config_file, s, settings, err)) return kInvalidInput;
   if (options.policies.empty()) {

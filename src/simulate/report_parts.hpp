@@ -31,7 +31,7 @@ std::string duration_text(double seconds);
 // to the first at or above hi.
 std::vector<double> nice_ticks(double lo, double hi, int target);
 // "live", "not started", ... for 101..107.
-std::string_view status_name(int code);
+std::string status_name(int code);
 
 // ---- the runs ----
 

@@ -1,10 +1,13 @@
 // Text helpers of the HTML report: escaping, shortening, numbers and
 // Beijing-time labels.
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <ctime>
 
 #include "report_parts.hpp"
+
+#include "wxlived/engine/status.hpp"
 #include "wxlived/log/utf8.hpp"
 
 namespace wxlived::simulate::report {
@@ -124,17 +127,10 @@ std::vector<double> nice_ticks(double lo, double hi, int target) {
   return out;
 }
 
-std::string_view status_name(int code) {
-  switch (code) {
-    case 101: return "live";
-    case 102: return "not started";
-    case 103: return "ended";
-    case 104: return "banned";
-    case 105: return "paused";
-    case 106: return "abnormal";
-    case 107: return "expired";
-    default: return "unknown";
-  }
+std::string status_name(int code) {
+  std::string name(engine::status_name(code));  // "not_started" reads "not started" on the page
+  std::replace(name.begin(), name.end(), '_', ' ');
+  return name;
 }
 
 }  // namespace wxlived::simulate::report

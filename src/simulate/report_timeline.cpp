@@ -57,7 +57,7 @@ std::vector<Segment> segments_of(const scenario::Scenario& s, const scenario::Ro
   return out;
 }
 
-std::string status_text(int code) { return std::to_string(code) + " " + std::string(status_name(code)); }
+std::string status_text(int code) { return std::to_string(code) + " " + status_name(code); }
 
 // One tick of a call row: its shape at (x, row top).
 std::string tick_shape(CallKind kind, double x, double top) {

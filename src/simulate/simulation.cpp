@@ -147,6 +147,19 @@ class FakeClient {
 
 }  // namespace
 
+SimulationSettings scenario_settings(const scenario::Scenario& s) {
+  SimulationSettings out;
+  out.engine.app = "app";
+  out.engine.appid = s.appid;
+  out.engine.daily_quota = s.daily_quota;
+  out.engine.page_size = 100;
+  out.engine.min_interval = 60 * engine::kSecond;
+  out.engine.abnormal_timeout = s.abnormal_timeout_s * engine::kSecond;
+  out.engine.replay_delay = 600 * engine::kSecond;
+  out.secret = s.secret;
+  return out;
+}
+
 SimulationRun run_simulation(const scenario::Scenario& s, const SimulationSettings& settings) {
   const auto wall_start = std::chrono::steady_clock::now();
   SimulationRun run;

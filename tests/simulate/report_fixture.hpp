@@ -8,20 +8,6 @@
 
 namespace wxlived::simulate::testing {
 
-// What `wxlived simulate` uses without --config.
-inline SimulationSettings report_settings(const scenario::Scenario& s) {
-  SimulationSettings out;
-  out.engine.app = "app";
-  out.engine.appid = s.appid;
-  out.engine.daily_quota = s.daily_quota;
-  out.engine.page_size = 100;
-  out.engine.min_interval = 60 * engine::kSecond;
-  out.engine.abnormal_timeout = s.abnormal_timeout_s * engine::kSecond;
-  out.engine.replay_delay = 600 * engine::kSecond;
-  out.secret = s.secret;
-  return out;
-}
-
 // Every (policy, quota), policy-major, as the CLI orders them.
 inline std::vector<PlanResult> plan_runs(const scenario::Scenario& s, const std::vector<engine::Policy>& policies,
                                          const std::vector<std::int64_t>& quotas, unsigned jobs = 2) {
@@ -29,7 +15,7 @@ inline std::vector<PlanResult> plan_runs(const scenario::Scenario& s, const std:
   for (const engine::Policy p : policies) {
     for (const std::int64_t q : quotas) cases.push_back(PlanCase{p, q});
   }
-  return run_plan(s, report_settings(s), cases, jobs);
+  return run_plan(s, scenario_settings(s), cases, jobs);
 }
 
 // Room names a page must escape: markup, an entity, both quotes, CJK, a

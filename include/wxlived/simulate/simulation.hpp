@@ -48,6 +48,11 @@ struct SimulationRun {
   std::string habits_json;  // habits_summary_json of what the engine learned by the end
 };
 
+// What simulate uses without --config: the scenario's app, secret and
+// daily_quota, a 60 s floor, 100 rooms a page, WeChat's documented rule
+// durations (the scenario may shorten 106's).
+SimulationSettings scenario_settings(const scenario::Scenario& s);
+
 // Runs [origin, origin + duration) of the scenario.
 SimulationRun run_simulation(const scenario::Scenario& s, const SimulationSettings& settings);
 
