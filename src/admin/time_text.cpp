@@ -123,17 +123,4 @@ std::string format_seconds(std::int64_t seconds, bool offset) {
   return out;
 }
 
-std::string_view status_name(int status) {
-  switch (status) {
-    case 101: return "live";
-    case 102: return "not_started";
-    case 103: return "ended";
-    case 104: return "banned";
-    case 105: return "paused";
-    case 106: return "abnormal";
-    case 107: return "expired";
-    default: return "unknown";
-  }
-}
-
 }  // namespace wxlived::admin

@@ -6,6 +6,8 @@
 #include <string>
 #include <string_view>
 
+#include "wxlived/engine/status.hpp"
+
 namespace wxlived::admin {
 
 std::int64_t now_unix_ms();
@@ -28,6 +30,6 @@ std::string beijing_day(std::int64_t unix_ms);
 std::string format_seconds(std::int64_t seconds, bool offset = false);
 
 // 101 -> "live", ... (SPEC section 5); "unknown" otherwise.
-std::string_view status_name(int status);
+using engine::status_name;  // the engine's names, the ones the events carry
 
 }  // namespace wxlived::admin
