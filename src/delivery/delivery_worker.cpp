@@ -134,7 +134,13 @@ void DeliveryWorker::pump() {
     if (!due) {
       log::error("reading due deliveries failed; retrying at the next sweep", {{"error", due.error().to_string()}});
     } else {
-      ready_.assign(std::make_move_iterator(due->begin()), std::make_move_iterator(due->end()));
+      // A lane in flight shows its in-flight head here; that copy is stale
+      // the moment the POST is answered (the lane's follow-up comes from
+      // follow_lane), so it is dropped now, not when the loop below reaches
+      // it: the loop may stop early and leave it for a later pump.
+      ready_.clear();
+      for (store::DueDelivery& d : *due)
+        if (!lanes_in_flight_.contains(lane_of(d.delivery))) ready_.push_back(std::move(d));
       rescan_ = false;
     }
   }
@@ -149,7 +155,7 @@ void DeliveryWorker::pump() {
     store::DueDelivery d = std::move(ready_.front());
     ready_.pop_front();
     std::string lane = lane_of(d.delivery);
-    if (lanes_in_flight_.contains(lane)) continue;  // its follow-up comes from on_answer
+    if (lanes_in_flight_.contains(lane)) continue;  // defensive: rescans drop these
     auto endpoint = endpoints_.find(d.delivery.endpoint);
     if (endpoint == endpoints_.end()) {
       if (warned_unconfigured_.insert(d.delivery.endpoint).second) {

@@ -274,6 +274,31 @@ TEST_CASE("a slow endpoint does not delay another endpoint") {
   REQUIRE(h.run_until([&] { return h.all_delivered("slow"); }));
 }
 
+// A rescan while an endpoint is at its limit reads the in-flight head of a
+// lane again; once that POST is answered the stale copy must not be sent.
+TEST_CASE("a rescan while an endpoint is at its limit sends nothing twice") {
+  std::unique_ptr<Receiver> receiver;
+  receiver = std::make_unique<Receiver>([&receiver](int, const httplib::Request&, httplib::Response&) {
+    receiver->hold();
+  });
+  Harness h;
+  DeliveryOptions o = h.options();
+  o.max_in_flight_per_endpoint = 1;
+  h.start({webhook("crm", receiver->url())}, std::move(o));
+  h.commit(1, 1, {"crm"});
+  h.commit(2, 1, {"crm"});
+  REQUIRE(h.run_until([&] { return receiver->active() == 1; }));
+  h.run_for(150ms);  // sweeps rescan while the endpoint is full
+  receiver->release();
+  REQUIRE(h.run_until([&] { return h.all_delivered("crm"); }));
+  h.run_for(150ms);
+  std::multiset<std::string> ids;
+  for (const Received& r : receiver->received()) ids.insert(r.id);
+  CHECK(ids.size() == 2);
+  CHECK(ids.count(event_id(1, 1)) == 1);
+  CHECK(ids.count(event_id(2, 1)) == 1);
+}
+
 TEST_CASE("deliveries to an endpoint missing from the config wait and are logged once") {
   std::ostringstream log_out;
   wxlived::log::configure_logging({}, log_out);
