@@ -51,7 +51,7 @@ TEST_CASE("PromQL metric names: functions, aggregations, keywords, labels, strin
   CHECK(promql_metric_names("sum(rate(m{a=\"}{\\\"\"}[5m]))  # a comment naming not_a_metric") == Names{"m"});
 }
 
-TEST_CASE("a made-up metric in an expression is reported as not exported; histogram suffixes count as the histogram") {
+TEST_CASE("a made-up metric in an expression is reported as not exported, and histogram suffixes count as the histogram") {
   const std::string scrape =
       "# HELP wxlived_rooms Rooms\n# TYPE wxlived_rooms gauge\nwxlived_rooms{app=\"shop\",status=\"live\"} 1\n"
       "# HELP lat Latency\n# TYPE lat histogram\nlat_bucket{le=\"+Inf\"} 0\nlat_sum 0\nlat_count 0\n";

@@ -85,7 +85,7 @@ TEST_CASE("process_max_fds is the soft open-file limit") {
   CHECK(stats().max_fds == static_cast<double>(original.rlim_cur));
 }
 
-TEST_CASE("process_resident_memory_bytes grows by memory the process touches; virtual is at least resident") {
+TEST_CASE("process_resident_memory_bytes grows by memory the process touches, and virtual is at least resident") {
   const double before = stats().resident_memory_bytes;
   constexpr std::size_t kSize = 64 << 20;
   std::vector<char> touched(kSize);
