@@ -56,7 +56,7 @@ void configure_daemon_logging(const config::Config& config) {
   settings.journal = log::stderr_is_journal();
   log::configure_logging(settings);
   log::process_redactor().set_secrets(config.secret_values());
-  for (const auto& warning : config.warnings) log::warn("config", {{"warning", warning}});
+  for (const auto& warning : config.warnings) log::warn("config warning", {{"warning", warning}});
 }
 
 Daemon::Daemon(config::Config config, std::filesystem::path config_file)
