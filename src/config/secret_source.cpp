@@ -1,13 +1,13 @@
 #include "secret_source.hpp"
 
-#include "credential_load.hpp"
-
 #include <openssl/evp.h>
 
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
 #include <unistd.h>
+
+#include "credential_load.hpp"
 
 namespace wxlived::config {
 namespace {
@@ -46,10 +46,6 @@ Expected<std::string, std::string> read_file_text(const std::filesystem::path& p
   ::close(fd);
   return text;
 }
-
-}  // namespace
-
-namespace {
 
 // $CREDENTIALS_DIRECTORY/NAME under systemd; the unit's LoadCredential=
 // sources when the caller names them (check-config outside systemd).
