@@ -129,6 +129,16 @@ CREATE TABLE app_habits(
 -- first status and for rows written before this migration.
 ALTER TABLE transitions ADD COLUMN after_ms INTEGER;
 )sql"},
+    Migration{5, R"sql(
+-- What each app's engine plans next and why (engine/outlook.hpp), written by
+-- the daemon when the app goes idle; read by wxlivectl schedule and /v1/apps.
+-- Runtime state, not history: replaced in place, never used on restart.
+CREATE TABLE app_schedule(
+  app           TEXT PRIMARY KEY,
+  written_at_ms INTEGER NOT NULL,
+  outlook_json  TEXT NOT NULL
+) STRICT;
+)sql"},
 };
 
 StoreError newer_schema_error(int found) {

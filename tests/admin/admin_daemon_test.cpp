@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <chrono>
 #include <csignal>
+#include <fstream>
 #include <functional>
 #include <map>
 #include <memory>
@@ -16,6 +17,7 @@
 #include <thread>
 
 #include "admin_fixture.hpp"
+#include "monitoring_queries.hpp"
 #include "fakewx/fakewx_process.hpp"
 #include "support/eventually.hpp"
 #include "support/child_process.hpp"
@@ -277,6 +279,31 @@ TEST_CASE("a running daemon's admin server agrees with its database and with wxl
   CHECK(std::string(parse(http_habits)["app"].GetString()) == "shop");
   CHECK(d.status("/v1/apps/nope/habits") == 404);
 
+  // /v1/apps is `wxlivectl schedule --json`: the plan the running engine
+  // wrote when the app went idle (retried: in_s counts from each reader's
+  // now, and the engine may plan again between the two reads).
+  std::string http_apps;
+  std::string ctl_schedule;
+  const bool same_plan = eventually([&] {
+    http_apps = d.body("/v1/apps");
+    const auto r = d.ctl("schedule --json");
+    ctl_schedule = r.output;
+    return r.exit_code == 0 && http_apps == ctl_schedule;
+  }, 30s);
+  CHECK_MESSAGE(same_plan, "http:\n" << http_apps << "\nctl:\n" << ctl_schedule);
+  const auto apps = parse(http_apps);
+  REQUIRE(apps.Size() == 1);
+  CHECK(std::string(apps[0]["app"].GetString()) == "shop");
+  const std::string call = apps[0]["next"]["call"].GetString();
+  CHECK((call == "list" || call == "replay"));
+  CHECK(apps[0]["next"]["at_ms"].GetInt64() > apps[0]["written_at_ms"].GetInt64() - 1000);
+  CHECK(apps[0]["budget"]["daily_limit"].GetInt64() == 1000000);
+  CHECK(apps[0]["budget"]["used_today"].GetInt64() > 0);
+  CHECK(std::string(apps[0]["pace"]["policy"].GetString()) == "adaptive");
+  const auto words = d.ctl("schedule shop");
+  CHECK(words.exit_code == 0);
+  CHECK(words.output.find("next call:  ") != std::string::npos);
+
   // /v1/rooms/41 carries its transitions: created 102, live 101, paused 105.
   const auto room41 = parse(d.body("/v1/rooms/41"));
   REQUIRE(room41.Size() == 1);
@@ -342,3 +369,37 @@ TEST_CASE("a real scrape passes promtool check metrics") {
   CHECK(d.daemon().stop(SIGTERM, 20s) == 0);
 }
 #endif
+
+// Every expression of the shipped Grafana dashboard and alert rules names
+// only metrics this daemon exports (after a few calls and deliveries, so
+// that the labelled series exist): a renamed or forgotten metric fails here
+// rather than as an empty panel or an alert that can never fire.
+TEST_CASE("every metric the Grafana dashboard and the alert rules name is exported by a running daemon") {
+  using namespace wxlived::admin::testing;
+  const auto source = [](const std::string& path) {
+    std::ifstream in(std::string(WXLIVED_SOURCE_DIR) + "/" + path);
+    REQUIRE_MESSAGE(in, path);
+    return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  };
+  std::vector<DashboardQuery> queries = dashboard_queries(source("etc/grafana/wxlived.json"));
+  for (const auto& rule : read_rules(source("etc/prometheus/wxlived-alerts.yml")))
+    queries.push_back({"alert " + rule.name, rule.expr});
+  REQUIRE(queries.size() > 30);
+
+  RunningDaemon d;
+  REQUIRE_MESSAGE(eventually([&] { return d.settled(); }, 60s), d.log());
+  const std::string scrape = d.body("/metrics");
+  const std::set<std::string> exported = exported_metric_names(scrape);
+  // Series Prometheus makes itself for every target, not the daemon.
+  const std::set<std::string> from_prometheus = {"up"};
+
+  std::string missing;
+  for (const auto& q : queries)
+    for (const std::string& name : unexported_metrics(q.expr, exported, from_prometheus))
+      missing += q.where + ": " + name + "\n";
+  CHECK_MESSAGE(missing.empty(), "named but not exported:\n" << missing);
+  // The check sees a name the daemon does not export.
+  CHECK(unexported_metrics("sum(rate(wxlived_made_up_total[5m])) / wxlived_rooms", exported, from_prometheus) ==
+        std::vector<std::string>{"wxlived_made_up_total"});
+  CHECK(d.daemon().stop(SIGTERM, 20s) == 0);
+}

@@ -51,6 +51,15 @@ const std::vector<std::string> kSeedAtVersion = {
     "INSERT INTO events(id, type, app, room_id, body_json, created_at_ms) "
     "  VALUES ('evt-old', 'room.status_changed', 'old', 1003, '{}', 10);"
     "INSERT INTO app_habits(app, habits_json) VALUES ('old', '{\"version\":1}');",
+    // version 4: + transitions.after_ms
+    "INSERT INTO apps(name, appid, state, state_since_ms) VALUES ('old', 'wxold', 'ok', 1);"
+    "INSERT INTO rooms(app, room_id, status, status_since_ms, snapshot_json, first_seen_ms, last_seen_ms) "
+    "  VALUES ('old', 1004, 101, 10, '{\"roomid\":1004}', 5, 10);"
+    "INSERT INTO transitions(app, room_id, from_status, to_status, at_ms, reason, inferred, event_id, after_ms) "
+    "  VALUES ('old', 1004, 102, 101, 10, 'observed', 0, 'evt-old', 8);"
+    "INSERT INTO quota_ledger(app, day, list_calls) VALUES ('old', '2026-11-24', 7);"
+    "INSERT INTO kv(key, value) VALUES ('token:old', 'abc');"
+    "INSERT INTO app_habits(app, habits_json) VALUES ('old', '{\"version\":1}');",
 };
 
 std::string file_bytes(const std::filesystem::path& path) {
@@ -82,9 +91,9 @@ TEST_CASE("a fresh database gets the latest schema") {
   TempDir dir;
   auto store = open_store(dir);
   CHECK(must(schema_version(store.database())) == latest_schema_version());
-  const std::vector<std::string> expected = {"app_habits", "apps",           "deliveries",      "endpoints",
-                                             "events",     "kv",             "quota_ledger",    "rooms",
-                                             "schema_version", "sqlite_sequence", "transitions"};
+  const std::vector<std::string> expected = {"app_habits", "app_schedule",   "apps",            "deliveries",
+                                             "endpoints",  "events",         "kv",              "quota_ledger",
+                                             "rooms",      "schema_version", "sqlite_sequence", "transitions"};
   CHECK(table_names(store.database()) == expected);
 }
 
@@ -237,4 +246,17 @@ TEST_CASE("another program's SQLite file is refused, neither read nor migrated")
 
   auto db = must(Database::open(db_file(dir)));
   CHECK(table_names(db) == std::vector<std::string>{"customers"});
+}
+
+TEST_CASE("an app's schedule is replaced in place and dropped with the app") {
+  TempDir dir;
+  auto store = open_store(dir);
+  must(store.put_app_schedule(AppSchedule{"shop", 10, R"({"v":1})"}));
+  must(store.put_app_schedule(AppSchedule{"mall", 11, R"({"v":2})"}));
+  must(store.put_app_schedule(AppSchedule{"shop", 12, R"({"v":3})"}));
+  CHECK(must(store.app_schedules()) ==
+        std::vector<AppSchedule>{{"mall", 11, R"({"v":2})"}, {"shop", 12, R"({"v":3})"}});
+  CHECK(must(store.app_schedules("shop")) == std::vector<AppSchedule>{{"shop", 12, R"({"v":3})"}});
+  must(store.drop_app_schedule("shop"));
+  CHECK(must(store.app_schedules()).size() == 1);
 }

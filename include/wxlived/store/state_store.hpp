@@ -43,10 +43,17 @@ class StateStore {
   Result<std::vector<std::string>> app_names();
   // The app's habits as Observation::habits_json last stored them; none if never.
   Result<std::optional<std::string>> app_habits(std::string_view app);
+  // The engine's outlook (engine/outlook.hpp) per app, as the daemon last wrote it.
+  Result<void> put_app_schedule(const AppSchedule& schedule);
+  Result<std::vector<AppSchedule>> app_schedules(std::optional<std::string_view> app = std::nullopt);
+  // An app no longer configured has no plan.
+  Result<void> drop_app_schedule(std::string_view app);
 
   // --- outbox ---------------------------------------------------------------
   Result<std::vector<EventRecord>> events(const EventFilter& filter = {});
   Result<std::optional<EventRecord>> event_by_id(std::string_view event_id);
+  // The newest event's seq, 0 when there is none (a follower starts there).
+  Result<std::int64_t> last_event_seq();
   Result<std::vector<DeliveryRecord>> deliveries(const DeliveryFilter& filter = {});
   // For each lane (endpoint, app, room), only its oldest pending/failed
   // delivery, and only if that one is due (next_attempt_at_ms <= now_ms):
