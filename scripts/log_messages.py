@@ -2,6 +2,7 @@
 """Every message the daemon can log, read from the source: level, msg, fields.
 
     scripts/log_messages.py table          print the markdown table for docs/OPERATIONS.md
+    scripts/log_messages.py update DOC     rewrite DOC's table (between the log-messages markers)
     scripts/log_messages.py check DOC      exit 1, naming each difference, unless DOC's table
                                            (between the log-messages markers) is exactly the source's
 
@@ -158,6 +159,18 @@ def main():
         print(BEGIN)
         print(table(entries))
         print(END)
+        for p in problems:
+            print(p, file=sys.stderr)
+        return 1 if problems else 0
+    if len(sys.argv) == 3 and sys.argv[1] == "update":
+        path = pathlib.Path(sys.argv[2])
+        doc = path.read_text()
+        if BEGIN not in doc or END not in doc:
+            print(f"{path}: no log-messages markers to replace between", file=sys.stderr)
+            return 1
+        head, rest = doc.split(BEGIN, 1)
+        tail = rest.split(END, 1)[1]
+        path.write_text(head + BEGIN + "\n" + table(entries) + "\n" + END + tail)
         for p in problems:
             print(p, file=sys.stderr)
         return 1 if problems else 0
