@@ -1,8 +1,14 @@
 # What `cpack -G DEB` (scripts/package) puts in wxlived_<version>_<arch>.deb:
 # the binaries, the systemd unit, the example config as a conffile, the
-# Prometheus alert rules, the Grafana dashboard, the reference webhook receiver and the docs.
-# Runtime libraries become Depends: through dpkg-shlibdeps.
+# Prometheus alert rules, the Grafana dashboard, the reference webhook
+# receiver, the docs, the man pages and bash completions (generated:
+# cmake/Manuals.cmake), and what Debian asks of every package (copyright,
+# changelog.Debian.gz; lintian checks it: tests/package). Runtime libraries
+# become Depends: through dpkg-shlibdeps.
 include(GNUInstallDirs)
+if(NOT WXLIVED_SANITIZE AND NOT WXLIVED_FUZZ)
+  include(cmake/Manuals.cmake)
+endif()
 
 install(TARGETS wxlived wxlivectl wxlive-fakewx RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 install(FILES systemd/wxlived.service DESTINATION lib/systemd/system)
@@ -12,6 +18,11 @@ install(FILES etc/grafana/wxlived.json DESTINATION ${CMAKE_INSTALL_DATADIR}/wxli
 install(PROGRAMS scripts/webhook-receiver.py DESTINATION ${CMAKE_INSTALL_DATADIR}/wxlived/examples)
 install(FILES README.md docs/OPERATIONS.md docs/WEBHOOKS.md docs/PLANNING.md docs/ARCHITECTURE.md docs/SPEC.md
         DESTINATION ${CMAKE_INSTALL_DOCDIR})
+if(TARGET wxlived_manuals)
+  install(DIRECTORY ${WXLIVED_MAN_DIR}/ DESTINATION ${CMAKE_INSTALL_MANDIR})
+  install(DIRECTORY ${WXLIVED_COMPLETION_DIR}/ DESTINATION ${CMAKE_INSTALL_DATADIR}/bash-completion/completions)
+endif()
+install(FILES packaging/copyright DESTINATION ${CMAKE_INSTALL_DOCDIR})
 
 set(CPACK_GENERATOR DEB)
 set(CPACK_PACKAGE_NAME wxlived)
@@ -33,4 +44,10 @@ set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA
     ${CMAKE_SOURCE_DIR}/packaging/prerm
     ${CMAKE_SOURCE_DIR}/packaging/postrm)
 set(CPACK_DEBIAN_PACKAGE_CONTROL_STRICT_PERMISSION ON)
+# changelog.Debian.gz: the version and a date (SOURCE_DATE_EPOCH when set).
+string(TIMESTAMP WXLIVED_CHANGELOG_DATE "%a, %d %b %Y %H:%M:%S +0000" UTC)
+configure_file(packaging/changelog.Debian.in ${CMAKE_BINARY_DIR}/packaging/changelog.Debian @ONLY)
+execute_process(COMMAND gzip -n9 -c ${CMAKE_BINARY_DIR}/packaging/changelog.Debian
+                OUTPUT_FILE ${CMAKE_BINARY_DIR}/packaging/changelog.Debian.gz)
+install(FILES ${CMAKE_BINARY_DIR}/packaging/changelog.Debian.gz DESTINATION ${CMAKE_INSTALL_DOCDIR})
 include(CPack)

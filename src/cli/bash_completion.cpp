@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <sstream>
 
 #include "wxlived/cli/generators.hpp"
@@ -5,115 +6,114 @@
 namespace wxlived::cli {
 namespace {
 
-std::string function_name(const std::string& program) {
-  std::string name = "_" + program;
-  for (char& c : name) {
-    if (c == '-') c = '_';
+// One place on the command line: "" for the program itself, else the
+// subcommands typed so far ("run", or "a b" for nested ones).
+struct Level {
+  std::string path;
+  const CLI::App* app = nullptr;
+};
+
+void collect_levels(const CLI::App& app, const std::string& path, std::vector<Level>& out) {
+  out.push_back({path, &app});
+  for (const CLI::App* sub : visible_subcommands(app)) {
+    collect_levels(*sub, path.empty() ? sub->get_name() : path + " " + sub->get_name(), out);
   }
-  return name;
 }
 
-std::string join(const std::vector<std::string>& words) {
-  std::string text;
-  for (const auto& word : words) text += (text.empty() ? "" : " ") + word;
-  return text;
-}
-
-// What may follow at `app`'s level: its options (and, where it passes
-// unknown ones up, its parents'), then its subcommands.
-std::vector<std::string> words_at(const CLI::App& app) {
-  std::vector<std::string> words;
+// The options CLI11 accepts at `app`: its own and, where it passes what it
+// does not know up (fallthrough), its parents' (their help flag is its own).
+std::vector<const CLI::Option*> accepted_options(const CLI::App& app) {
+  std::vector<const CLI::Option*> options;
   for (const CLI::App* level = &app; level != nullptr; level = level->get_parent()) {
     for (const CLI::Option* option : visible_options(*level)) {
-      if (option->get_positional()) continue;
-      for (auto& name : option_names(*option)) words.push_back(std::move(name));
+      if (option->get_positional() || (level != &app && option == level->get_help_ptr())) continue;
+      options.push_back(option);
     }
     if (!level->get_fallthrough()) break;
   }
-  for (const CLI::App* sub : visible_subcommands(app)) words.push_back(sub->get_name());
-  return words;
+  return options;
 }
 
-// Every option of the tree that takes a value, with its choices if fixed:
-// the word after it is that value (not a subcommand), and completes as one.
-void value_options(const CLI::App& app, std::vector<std::pair<std::string, std::vector<std::string>>>& out) {
-  for (const CLI::Option* option : visible_options(app)) {
-    if (option->get_positional() || option->get_expected_min() == 0) continue;
-    for (const auto& name : option_names(*option)) out.emplace_back(name, option_choices(*option));
-  }
-  for (const CLI::App* sub : visible_subcommands(app)) value_options(*sub, out);
+std::string quoted(const std::string& word) { return "'" + word + "'"; }
+
+std::string join(const std::vector<std::string>& words, const std::string& separator) {
+  std::string text;
+  for (const auto& word : words) text += (text.empty() ? "" : separator) + word;
+  return text;
 }
 
-void subcommand_cases(const CLI::App& app, const std::string& path, std::ostringstream& out) {
-  out << "    '" << path << "') words='" << join(words_at(app)) << "' ;;\n";
-  for (const CLI::App* sub : visible_subcommands(app)) {
-    subcommand_cases(*sub, path.empty() ? sub->get_name() : path + " " + sub->get_name(), out);
-  }
-}
-
-void subcommand_paths(const CLI::App& app, const std::string& path, std::vector<std::string>& out) {
-  for (const CLI::App* sub : visible_subcommands(app)) {
-    const std::string sub_path = path.empty() ? sub->get_name() : path + " " + sub->get_name();
-    out.push_back(sub_path);
-    subcommand_paths(*sub, sub_path, out);
-  }
+std::string function_name(const std::string& program) {
+  std::string name = "_" + program;
+  std::replace(name.begin(), name.end(), '-', '_');
+  return name;
 }
 
 }  // namespace
 
 std::string bash_completion_script(const CLI::App& app) {
   const std::string program = app.get_name();
-  const std::string function = function_name(program);
-  std::vector<std::pair<std::string, std::vector<std::string>>> values;
-  value_options(app, values);
+  std::vector<Level> levels;
+  collect_levels(app, "", levels);
+
+  // "PATH:WORD" patterns: a subcommand's name where it may stand, and the
+  // options whose next word is their value (file names unless fixed choices).
+  std::vector<std::string> subcommand_steps;
+  std::vector<std::string> value_patterns;
+  std::vector<std::string> file_patterns;
+  std::vector<std::pair<std::string, std::vector<std::string>>> choice_patterns;
+  std::ostringstream words_by_level;
+  for (const Level& level : levels) {
+    std::vector<std::string> words;
+    for (const CLI::Option* option : accepted_options(*level.app)) {
+      for (const auto& name : option_names(*option)) {
+        words.push_back(name);
+        if (option->get_expected_min() == 0) continue;
+        const std::string pattern = quoted(level.path + ":" + name);
+        value_patterns.push_back(pattern);
+        auto choices = option_choices(*option);
+        if (choices.empty()) {
+          file_patterns.push_back(pattern);
+        } else {
+          choice_patterns.emplace_back(pattern, std::move(choices));
+        }
+      }
+    }
+    for (const CLI::App* sub : visible_subcommands(*level.app)) {
+      words.push_back(sub->get_name());
+      const std::string next = level.path.empty() ? sub->get_name() : level.path + " " + sub->get_name();
+      subcommand_steps.push_back("      " + quoted(level.path + ":" + sub->get_name()) + ") path=" + quoted(next) +
+                                 " ;;\n");
+    }
+    words_by_level << "    " << quoted(level.path) << ") words=" << quoted(join(words, " ")) << " ;;\n";
+  }
 
   std::ostringstream out;
   out << "# bash completion for " << program << ", generated from its command-line definitions\n"
       << "# (" << program << " --generate-bash-completion). Self-contained: needs no bash-completion helpers.\n"
-      << function << "() {\n"
-      << "  local cur=${COMP_WORDS[COMP_CWORD]} prev=\"\" path=\"\" word i words\n"
-      << "  (( COMP_CWORD > 0 )) && prev=${COMP_WORDS[COMP_CWORD-1]}\n"
-      << "  # A value option's word is its value: offer its choices, else file names.\n"
-      << "  case \"$prev\" in\n";
-  for (const auto& [name, choices] : values) {
-    if (choices.empty()) {
-      out << "    " << name << ") COMPREPLY=($(compgen -f -- \"$cur\")); return 0 ;;\n";
-    } else {
-      out << "    " << name << ") COMPREPLY=($(compgen -W '" << join(choices) << "' -- \"$cur\")); return 0 ;;\n";
-    }
-  }
-  out << "  esac\n"
-      << "  # The subcommands typed so far, skipping options' values.\n"
+      << function_name(program) << "() {\n"
+      << "  local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]} path='' word i words\n"
+      << "  # Where the words typed so far lead: the subcommands given, skipping options' values.\n"
       << "  for (( i = 1; i < COMP_CWORD; i++ )); do\n"
       << "    word=${COMP_WORDS[i]}\n"
-      << "    case \"$word\" in\n";
-  bool any_value = false;
-  for (std::size_t i = 0; i < values.size(); ++i) {
-    out << (any_value ? "|" : "      ") << values[i].first;
-    any_value = true;
-  }
-  if (any_value) out << ") (( i++ )) ;;\n";
-  out << "      -*) ;;\n"
-      << "      *) case \"$path${path:+ }$word\" in\n";
-  std::ostringstream cases;
-  subcommand_cases(app, "", cases);
-  // Only a word that names a subcommand where it stands extends the path.
-  std::vector<std::string> paths;
-  subcommand_paths(app, "", paths);
-  if (!paths.empty()) {
-    out << "           ";
-    for (std::size_t i = 0; i < paths.size(); ++i) out << (i ? "|" : "") << "'" << paths[i] << "'";
-    out << ") path=\"$path${path:+ }$word\" ;;\n";
-  }
-  out << "         esac ;;\n"
-      << "    esac\n"
+      << "    case \"$path:$word\" in\n";
+  for (const auto& step : subcommand_steps) out << step;
+  if (!value_patterns.empty()) out << "      " << join(value_patterns, "|") << ") (( i++ )) ;;\n";
+  out << "    esac\n"
       << "  done\n"
+      << "  case \"$path:$prev\" in\n";
+  if (!file_patterns.empty()) {
+    out << "    " << join(file_patterns, "|") << ") COMPREPLY=(); return 0 ;;  # file names (-o default)\n";
+  }
+  for (const auto& [pattern, choices] : choice_patterns) {
+    out << "    " << pattern << ") COMPREPLY=($(compgen -W " << quoted(join(choices, " ")) << " -- \"$cur\")); return 0 ;;\n";
+  }
+  out << "  esac\n"
       << "  case \"$path\" in\n"
-      << cases.str() << "    *) words='' ;;\n"
+      << words_by_level.str() << "    *) words='' ;;\n"
       << "  esac\n"
       << "  COMPREPLY=($(compgen -W \"$words\" -- \"$cur\"))\n"
       << "}\n"
-      << "complete -o default -F " << function << ' ' << program << '\n';
+      << "complete -o default -F " << function_name(program) << ' ' << program << '\n';
   return out.str();
 }
 
