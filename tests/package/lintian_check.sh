@@ -22,7 +22,7 @@ missing=0
 for file in usr/share/man/man8/wxlived.8.gz usr/share/man/man8/wxlivectl.8.gz usr/share/man/man1/wxlive-fakewx.1.gz \
             usr/share/man/man5/wxlived.toml.5.gz usr/share/bash-completion/completions/wxlived \
             usr/share/bash-completion/completions/wxlivectl usr/share/bash-completion/completions/wxlive-fakewx \
-            usr/share/doc/wxlived/copyright usr/share/doc/wxlived/changelog.Debian.gz; do
+            usr/share/doc/wxlived/copyright usr/share/doc/wxlived/changelog.gz; do
   if ! grep -qx "./$file" "$work/contents"; then
     echo "not in the package: /$file"
     missing=1
@@ -30,7 +30,7 @@ for file in usr/share/man/man8/wxlived.8.gz usr/share/man/man8/wxlivectl.8.gz us
 done
 
 # lintian exits non-zero when it finds errors; its report is what is judged.
-lintian --display-level ">=warning" --no-tag-display-limit "$deb" >"$work/lintian.txt" 2>&1 || true
+lintian --display-level ">=warning" --tag-display-limit 0 "$deb" >"$work/lintian.txt" 2>&1 || true
 cat "$work/lintian.txt"
 errors=$(grep -c '^E: ' "$work/lintian.txt" || true)
 unexpected=0
