@@ -105,7 +105,8 @@ std::string bash_completion_script(const CLI::App& app) {
     out << "    " << join(file_patterns, "|") << ") COMPREPLY=(); return 0 ;;  # file names (-o default)\n";
   }
   for (const auto& [pattern, choices] : choice_patterns) {
-    out << "    " << pattern << ") COMPREPLY=($(compgen -W " << quoted(join(choices, " ")) << " -- \"$cur\")); return 0 ;;\n";
+    out << "    " << pattern << ") COMPREPLY=($(compgen -W " << quoted(join(choices, " "))
+        << " -- \"$cur\")); return 0 ;;\n";
   }
   out << "  esac\n"
       << "  case \"$path\" in\n"

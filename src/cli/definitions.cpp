@@ -9,8 +9,9 @@ std::vector<const CLI::Option*> visible_options(const CLI::App& app) {
 }
 
 std::vector<const CLI::App*> visible_subcommands(const CLI::App& app) {
-  return app.get_subcommands(
-      [](const CLI::App* sub) { return !sub->get_name().empty() && !sub->get_group().empty() && !sub->get_disabled(); });
+  return app.get_subcommands([](const CLI::App* sub) {
+    return !sub->get_name().empty() && !sub->get_group().empty() && !sub->get_disabled();
+  });
 }
 
 std::vector<std::string> option_names(const CLI::Option& option) {

@@ -33,8 +33,9 @@ int main(int argc, char** argv) {
   std::string config_file;
   bool json = false;
   auto* db_opt = app.add_option("--db", db_file, "the state database (state_dir/wxlived.db)");
-  auto* config_opt = app.add_option("--config", config_file, "the daemon's config file, to find the database (default: $WXLIVED_CONFIG, else " +
-                                       std::string(kDefaultConfigFile) + ")");
+  auto* config_opt = app.add_option("--config", config_file,
+                                    "the daemon's config file, to find the database (default: $WXLIVED_CONFIG, "
+                                    "else " + std::string(kDefaultConfigFile) + ")");
   db_opt->excludes(config_opt);
   app.add_flag("--json", json, "one JSON document on stdout instead of a table");
   std::string tz = "UTC";
@@ -107,7 +108,9 @@ int main(int argc, char** argv) {
             {kExitSeveralApps, "export-scenario: the database holds several apps and --app was not given"},
             {kExitUsage, "usage: an unknown option or subcommand, a missing or bad value, no config found"}});
   if (auto exit_code = wxlived::cli::parse(app, argc, argv)) return *exit_code;
-  if (redeliver->parsed() && event_ids.empty() && !dead) return wxlived::cli::usage_error(app, "give EVENT_ID... or --dead");
+  if (redeliver->parsed() && event_ids.empty() && !dead) {
+    return wxlived::cli::usage_error(app, "give EVENT_ID... or --dead");
+  }
   if (db_file.empty() && config_file.empty()) {
     auto found = default_config_file(wxlived::config::process_environment(), std::cerr);
     if (!found) return kExitUsage;

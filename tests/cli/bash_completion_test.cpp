@@ -20,7 +20,8 @@ std::vector<std::string> complete(const std::string& program, const std::string&
   wxlived::testing::TempDir dir;
   const auto script = dir / "completion.bash";
   REQUIRE(run_process(bin(program) + " --generate-bash-completion > " + script.string()).exit_code == 0);
-  const auto driver = dir.write("driver.bash", R"(set -u  # the script must not touch an unset variable (no -e: compgen with no match returns 1)
+  // -u: the script must not touch an unset variable (no -e: compgen with no match returns 1).
+  const auto driver = dir.write("driver.bash", R"(set -u
 source "$1" || exit 1
 spec=$(complete -p "$2") || exit 1
 function=${spec#*-F }
@@ -32,7 +33,8 @@ COMPREPLY=()
 "$function"
 printf '%s\n' "${COMPREPLY[@]}"
 )");
-  const auto result = run_process("bash " + driver.string() + " " + script.string() + " " + program + " '" + line + "'");
+  const auto result =
+      run_process("bash " + driver.string() + " " + script.string() + " " + program + " '" + line + "'");
   REQUIRE_MESSAGE(result.exit_code == 0, result.output);
   std::vector<std::string> words;
   std::istringstream lines(result.output);
