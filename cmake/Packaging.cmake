@@ -3,7 +3,7 @@
 # Prometheus alert rules, the Grafana dashboard, the reference webhook
 # receiver, the docs, the man pages and bash completions (generated:
 # cmake/Manuals.cmake), and what Debian asks of every package (copyright,
-# changelog.Debian.gz; lintian checks it: tests/package). Runtime libraries
+# changelog.gz; lintian checks it: tests/package). Runtime libraries
 # become Depends: through dpkg-shlibdeps.
 include(GNUInstallDirs)
 if(NOT WXLIVED_SANITIZE AND NOT WXLIVED_FUZZ)
