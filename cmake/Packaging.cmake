@@ -1,31 +1,49 @@
 # What `cpack -G DEB` (scripts/package) puts in wxlived_<version>_<arch>.deb:
 # the binaries, the systemd unit, the example config as a conffile, the
-# Prometheus alert rules, the Grafana dashboard, the reference webhook receiver and the docs.
-# Runtime libraries become Depends: through dpkg-shlibdeps.
+# Prometheus alert rules, the Grafana dashboard, the reference webhook
+# receiver, the docs, the man pages and bash completions (generated:
+# cmake/Manuals.cmake), and what Debian asks of every package (copyright,
+# changelog.gz; lintian checks it: tests/package). Runtime libraries
+# become Depends: through dpkg-shlibdeps.
 include(GNUInstallDirs)
+if(NOT WXLIVED_SANITIZE AND NOT WXLIVED_FUZZ)
+  include(cmake/Manuals.cmake)
+endif()
 
 install(TARGETS wxlived wxlivectl wxlive-fakewx RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 install(FILES systemd/wxlived.service DESTINATION lib/systemd/system)
 install(FILES etc/wxlived.toml DESTINATION /etc/wxlived PERMISSIONS OWNER_READ OWNER_WRITE GROUP_READ WORLD_READ)
 install(FILES etc/prometheus/wxlived-alerts.yml DESTINATION ${CMAKE_INSTALL_DATADIR}/wxlived/prometheus)
 install(FILES etc/grafana/wxlived.json DESTINATION ${CMAKE_INSTALL_DATADIR}/wxlived/grafana)
-install(PROGRAMS scripts/webhook-receiver.py DESTINATION ${CMAKE_INSTALL_DATADIR}/wxlived/examples)
+# An example to read and run with python3 (Suggests:), not a program of the package: not executable, so that
+# the daemon need not depend on python3.
+install(FILES scripts/webhook-receiver.py DESTINATION ${CMAKE_INSTALL_DATADIR}/wxlived/examples)
 install(FILES README.md docs/OPERATIONS.md docs/WEBHOOKS.md docs/PLANNING.md docs/ARCHITECTURE.md docs/SPEC.md
         DESTINATION ${CMAKE_INSTALL_DOCDIR})
+if(TARGET wxlived_manuals)
+  install(DIRECTORY ${WXLIVED_MAN_DIR}/ DESTINATION ${CMAKE_INSTALL_MANDIR})
+  install(DIRECTORY ${WXLIVED_COMPLETION_DIR}/ DESTINATION ${CMAKE_INSTALL_DATADIR}/bash-completion/completions)
+endif()
+install(FILES packaging/copyright DESTINATION ${CMAKE_INSTALL_DOCDIR})
 
 set(CPACK_GENERATOR DEB)
 set(CPACK_PACKAGE_NAME wxlived)
 set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})
-set(CPACK_PACKAGE_CONTACT "wxlived maintainers <wxlived@localhost>")
+# The Maintainer: field and the changelog's signature. A real address: lintian rejects localhost.
+set(WXLIVED_PACKAGE_CONTACT "wxlived maintainers <wxlived-maintainers@example.com>"
+    CACHE STRING "Maintainer of the .deb: NAME <EMAIL>")
+set(CPACK_PACKAGE_CONTACT "${WXLIVED_PACKAGE_CONTACT}")
 set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "WeChat live-room status daemon with signed webhooks")
+# Lines of at most 80 characters (lintian: extended-description-line-too-long).
 set(CPACK_DEBIAN_PACKAGE_DESCRIPTION
-    "Polls WeChat's getliveinfo within its daily quota, applies the live-status rules at\ntheir deadlines, keeps the truth in SQLite and pushes every change to webhook\nreceivers, signed (Standard Webhooks), in order, retried, redeliverable.")
+    "Polls WeChat's getliveinfo within its daily quota, applies the live-status\nrules at their deadlines, keeps the truth in SQLite and pushes every change\nto webhook receivers, signed (Standard Webhooks), in order, retried and\nredeliverable.")
 set(CPACK_DEBIAN_PACKAGE_SECTION net)
 set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 set(CPACK_STRIP_FILES ON)
 set(CPACK_DEBIAN_PACKAGE_DEPENDS "systemd")
+set(CPACK_DEBIAN_PACKAGE_SUGGESTS "python3")  # the example webhook receiver
 set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
 set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA
     ${CMAKE_SOURCE_DIR}/packaging/conffiles
@@ -33,4 +51,12 @@ set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA
     ${CMAKE_SOURCE_DIR}/packaging/prerm
     ${CMAKE_SOURCE_DIR}/packaging/postrm)
 set(CPACK_DEBIAN_PACKAGE_CONTROL_STRICT_PERMISSION ON)
+# The Debian changelog: the version and a date (SOURCE_DATE_EPOCH when set).
+# The package is native (its version has no Debian revision: the project
+# packages itself), so Debian calls it changelog.gz, not changelog.Debian.gz.
+string(TIMESTAMP WXLIVED_CHANGELOG_DATE "%a, %d %b %Y %H:%M:%S +0000" UTC)
+configure_file(packaging/changelog.in ${CMAKE_BINARY_DIR}/packaging/changelog @ONLY)
+execute_process(COMMAND gzip -n9 -c ${CMAKE_BINARY_DIR}/packaging/changelog
+                OUTPUT_FILE ${CMAKE_BINARY_DIR}/packaging/changelog.gz)
+install(FILES ${CMAKE_BINARY_DIR}/packaging/changelog.gz DESTINATION ${CMAKE_INSTALL_DOCDIR})
 include(CPack)

@@ -1,4 +1,4 @@
-#include "key_suggestion.hpp"
+#include "wxlived/config/key_suggestion.hpp"
 
 #include <algorithm>
 #include <vector>

@@ -12,7 +12,7 @@
 #include <map>
 #include <sstream>
 
-#include "key_suggestion.hpp"
+#include "wxlived/config/key_suggestion.hpp"
 #include "secret_source.hpp"
 #include "toml_nesting.hpp"
 #include "url.hpp"

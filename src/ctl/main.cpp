@@ -9,8 +9,10 @@
 #include <iostream>
 
 #include "commands.hpp"
+#include "default_config.hpp"
 #include "export_scenario.hpp"
 #include "time_text.hpp"
+#include "wxlived/cli/cli.hpp"
 #include "wxlived/config/load.hpp"
 #include "wxlived/version.hpp"
 
@@ -23,7 +25,7 @@ extern "C" void stop_following(int) { g_stop_following = 1; }
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{"wxlivectl: reads and repairs wxlived's state database while the daemon runs."};
+  CLI::App app{"wxlivectl: reads and repairs wxlived's state database while the daemon runs.", "wxlivectl"};
   app.set_version_flag("--version", std::string("wxlivectl ") + wxlived::kVersion);
   app.require_subcommand(1);
 
@@ -31,7 +33,9 @@ int main(int argc, char** argv) {
   std::string config_file;
   bool json = false;
   auto* db_opt = app.add_option("--db", db_file, "the state database (state_dir/wxlived.db)");
-  auto* config_opt = app.add_option("--config", config_file, "the daemon's config file, to find the database");
+  auto* config_opt = app.add_option("--config", config_file,
+                                    "the daemon's config file, to find the database (default: $WXLIVED_CONFIG, "
+                                    "else " + std::string(kDefaultConfigFile) + ")");
   db_opt->excludes(config_opt);
   app.add_flag("--json", json, "one JSON document on stdout instead of a table");
   std::string tz = "UTC";
@@ -98,15 +102,19 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   export_cmd->add_option("--out", export_out, "write the file here (atomically) instead of to stdout");
 
-  try {
-    app.parse(argc, argv);
-    if (db_file.empty() && config_file.empty()) throw CLI::RequiredError("--db or --config");
-    if (redeliver->parsed() && event_ids.empty() && !dead) {
-      throw CLI::ValidationError("redeliver", "give EVENT_ID... or --dead");
-    }
-  } catch (const CLI::ParseError& e) {
-    const int rc = app.exit(e);
-    return rc == 0 ? kExitOk : kExitUsage;
+  wxlived::cli::finish_definition(
+      app, {{kExitOk, "done"},
+            {kExitFailure, "not found (a room, event, endpoint or app), or the database or config cannot be read"},
+            {kExitSeveralApps, "export-scenario: the database holds several apps and --app was not given"},
+            {kExitUsage, "usage: an unknown option or subcommand, a missing or bad value, no config found"}});
+  if (auto exit_code = wxlived::cli::parse(app, argc, argv)) return *exit_code;
+  if (redeliver->parsed() && event_ids.empty() && !dead) {
+    return wxlived::cli::usage_error(app, "give EVENT_ID... or --dead");
+  }
+  if (db_file.empty() && config_file.empty()) {
+    auto found = default_config_file(wxlived::config::process_environment(), std::cerr);
+    if (!found) return kExitUsage;
+    config_file = *found;
   }
 
   Context ctx{{}, json, std::cout, std::cerr, now_unix_ms(), {}};

@@ -9,14 +9,9 @@
 
 #include "check_config_command.hpp"
 #include "run_command.hpp"
+#include "wxlived/cli/cli.hpp"
 #include "wxlived/simulate/simulation.hpp"
 #include "wxlived/version.hpp"
-
-namespace {
-
-constexpr int kUsageError = 64;  // EX_USAGE: keeps exit 2 for "config invalid"
-
-}  // namespace
 
 int main(int argc, char** argv) {
   // systemd may send SIGHUP (a reload) as soon as the process exists; its
@@ -25,7 +20,8 @@ int main(int argc, char** argv) {
   // the config is read after this line anyway.
   std::signal(SIGHUP, SIG_IGN);
   CLI::App app{"wxlived: watches WeChat Mini Program live rooms within the daily API quota and pushes every "
-               "change, signed, to webhook receivers."};
+               "change, signed, to webhook receivers.",
+               "wxlived"};
   app.set_version_flag("--version", std::string("wxlived ") + wxlived::kVersion);
   app.require_subcommand(1);
 
@@ -83,12 +79,12 @@ int main(int argc, char** argv) {
   simulate->add_option("--events-out", sim.events_out, "Write every event as one JSON line (one run only)");
   simulate->add_option("--calls-out", sim.calls_out, "Write every API call as one JSON line (one run only)");
 
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    const int rc = app.exit(e);
-    return rc == 0 ? 0 : kUsageError;
-  }
+  wxlived::cli::finish_definition(
+      app, {{0, "done (run: stopped by SIGTERM or SIGINT)"},
+            {1, "failed while running: another daemon holds the state_dir, a file or folder cannot be made, ..."},
+            {2, "invalid input: the config (check-config, run), or simulate's scenario, config or options"},
+            {wxlived::cli::kExitUsage, "usage: an unknown option or subcommand, a missing or bad value"}});
+  if (auto exit_code = wxlived::cli::parse(app, argc, argv)) return *exit_code;
 
   if (run->parsed()) return wxlived::daemon::run_command(run_config);
   std::signal(SIGHUP, SIG_DFL);  // the offline tools end with their terminal, as usual
@@ -108,5 +104,5 @@ int main(int argc, char** argv) {
     sim.stdout_is_terminal = isatty(STDOUT_FILENO) != 0;
     return wxlived::simulate::simulate_command(sim, std::cout, std::cerr);
   }
-  return kUsageError;
+  return wxlived::cli::kExitUsage;
 }

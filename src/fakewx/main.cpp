@@ -12,6 +12,7 @@
 #include <iostream>
 #include <thread>
 
+#include "wxlived/cli/cli.hpp"
 #include "wxlived/fakewx/fake_wechat.hpp"
 #include "wxlived/fakewx/server.hpp"
 #include "wxlived/log/journal_stream.hpp"
@@ -25,7 +26,7 @@ namespace {
 namespace fakewx = wxlived::fakewx;
 namespace scenario = wxlived::scenario;
 
-constexpr int exit_usage = 64;
+constexpr int exit_usage = wxlived::cli::kExitUsage;
 constexpr int exit_bad_input = 2;  // bad scenario or --origin, like check-config's bad config
 constexpr int exit_failure = 1;
 
@@ -59,7 +60,8 @@ bool write_port_file(const std::string& path, int port, std::string& error) {
 
 int main(int argc, char** argv) {
   CLI::App app{"wxlive-fakewx: a fake WeChat live-room API for development, demos, tests and capacity planning. "
-               "Never point production config at it."};
+               "Never point production config at it.",
+               "wxlive-fakewx"};
   app.set_version_flag("--version", std::string("wxlive-fakewx ") + wxlived::kVersion);
   std::string scenario_path;
   std::string listen = "127.0.0.1:0";
@@ -75,12 +77,11 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"text", "json"}))
       ->capture_default_str();
   app.add_option("--log-level", log_level, "trace, debug, info, warn, error")->capture_default_str();
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    const int rc = app.exit(e);
-    return rc == 0 ? 0 : exit_usage;
-  }
+  wxlived::cli::finish_definition(app, {{0, "stopped by SIGTERM or SIGINT"},
+                                        {exit_failure, "cannot listen, serve or write the port file"},
+                                        {exit_bad_input, "a bad scenario file or --origin"},
+                                        {exit_usage, "usage: an unknown option, a missing or bad value"}});
+  if (auto exit_code = wxlived::cli::parse(app, argc, argv)) return *exit_code;
 
   wxlived::log::LogSettings log_settings;
   log_settings.journal = wxlived::log::stderr_is_journal();

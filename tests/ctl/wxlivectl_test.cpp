@@ -138,7 +138,8 @@ TEST_CASE("wxlivectl usage errors exit 64 and help exits 0") {
   CHECK(run_process(bin("wxlivectl") + " --version").exit_code == 0);
   CHECK(run_process(bin("wxlivectl")).exit_code == 64);
   CHECK(run_process(bin("wxlivectl") + " --db x.db frobnicate").exit_code == 64);
-  CHECK(run_process(bin("wxlivectl") + " rooms").exit_code == 64);  // no --db nor --config
+  // no --db nor --config, and no config where $WXLIVED_CONFIG points
+  CHECK(run_process("WXLIVED_CONFIG=/nonexistent/wxlived.toml " + bin("wxlivectl") + " rooms").exit_code == 64);
   CHECK(run_process(bin("wxlivectl") + " --db x.db redeliver").exit_code == 64);
   CHECK(run_process(bin("wxlivectl") + " --db x.db redeliver evt --dead").exit_code == 64);
   CHECK(run_process(bin("wxlivectl") + " --db x.db deliveries --state lost").exit_code == 64);
@@ -312,6 +313,73 @@ TEST_CASE("config finds the database and lists configured endpoints") {
 
   const auto broken = run_process(bin("wxlivectl") + " --config " + (config.dir / "missing.toml").string() + " rooms");
   CHECK(broken.exit_code == 1);
+}
+
+// The fixture's database as the daemon's config names it, in a config file.
+std::string config_for(const Fixture& f, const wxlived::testing::ConfigFixture& config) {
+  std::string toml = wxlived::testing::valid_fake_config();
+  const auto at = toml.find("state_dir = \"state\"");
+  REQUIRE(at != std::string::npos);
+  toml.replace(at, std::string("state_dir = \"state\"").size(), "state_dir = \"" + (f.dir / "state").string() + "\"");
+  return config.dir.write("wxlived.toml", toml).string();
+}
+
+TEST_CASE("without --db or --config wxlivectl reads the config that WXLIVED_CONFIG names") {
+  Fixture f;
+  wxlived::testing::ConfigFixture config;
+  const auto file = config_for(f, config);
+  const auto result = run_process("WXLIVED_CONFIG=" + file + " " + bin("wxlivectl") + " endpoints --json");
+  REQUIRE(result.exit_code == 0);
+  const auto doc = parse_json(result.output);
+  REQUIRE(doc.Size() == 2);  // bi from the store, crm from the config: the config was read
+  CHECK(std::string(doc[1]["name"].GetString()) == "crm");
+  CHECK(doc[1]["configured"].GetBool());
+
+  // --db wins over the variable: nothing of the config is read then.
+  const auto by_db = run_process("WXLIVED_CONFIG=/nonexistent/wxlived.toml " + bin("wxlivectl") + " --db " +
+                                 f.db.string() + " endpoints --json");
+  REQUIRE(by_db.exit_code == 0);
+  CHECK(parse_json(by_db.output).Size() == 1);
+}
+
+TEST_CASE("without --db or --config a missing config is named with the ways to point elsewhere") {
+  const auto named = run_process("WXLIVED_CONFIG=/nonexistent/wxlived.toml " + bin("wxlivectl") + " rooms");
+  CHECK(named.exit_code == 64);
+  CHECK(named.output.find("/nonexistent/wxlived.toml (from $WXLIVED_CONFIG) does not exist") != std::string::npos);
+  CHECK(named.output.find("--config FILE") != std::string::npos);
+  CHECK(named.output.find("--db FILE") != std::string::npos);
+
+  // The packaged default, tried when the variable is unset; only checkable
+  // where no wxlived is installed.
+  if (!std::filesystem::exists("/etc/wxlived/wxlived.toml")) {
+    const auto fallback = run_process("env -u WXLIVED_CONFIG " + bin("wxlivectl") + " rooms");
+    CHECK(fallback.exit_code == 64);
+    CHECK(fallback.output.find("/etc/wxlived/wxlived.toml (the default; $WXLIVED_CONFIG is not set)") !=
+          std::string::npos);
+  }
+}
+
+TEST_CASE("a mistyped wxlivectl option or subcommand is named with the closest real one") {
+  Fixture f;
+  const auto option = f.ctl("rooms --jsn");
+  CHECK(option.exit_code == 64);
+  CHECK(option.output.find("wxlivectl rooms: unknown option --jsn; did you mean --json?") != std::string::npos);
+  const auto subcommand = f.ctl("deliverys");
+  CHECK(subcommand.exit_code == 64);
+  CHECK(subcommand.output.find("unknown subcommand deliverys; did you mean deliveries?") != std::string::npos);
+  const auto extra = f.ctl("habits shop mall");
+  CHECK(extra.exit_code == 64);
+  CHECK(extra.output.find("wxlivectl habits: unexpected argument mall") != std::string::npos);
+}
+
+TEST_CASE("a wxlivectl subcommand's help lists the global options and the exit codes") {
+  const auto help = run_process(bin("wxlivectl") + " rooms --help");
+  CHECK(help.exit_code == 0);
+  CHECK(help.output.find("Global options (before or after rooms)") != std::string::npos);
+  CHECK(help.output.find("--config") != std::string::npos);
+  CHECK(help.output.find("WXLIVED_CONFIG") != std::string::npos);
+  CHECK(help.output.find("Exit codes:") != std::string::npos);
+  CHECK(help.output.find("64  usage") != std::string::npos);
 }
 
 // A live room of app "shop" seen at kT0 with the given stored snapshot.

@@ -1,5 +1,6 @@
 #pragma once
-// "did you mean" for unknown config keys.
+// "did you mean" for unknown config keys, and for unknown command-line
+// options and subcommands (wxlived::cli).
 #include <optional>
 #include <span>
 #include <string>
