@@ -11,7 +11,8 @@ namespace {
 // Append only: a released migration is never edited, a change is a new one.
 // The first schema is split by capability (room state, then the outbox) so the
 // upgrade path is exercised by the tests from the start; 3 adds app habits;
-// 4 the lower bound of each observed change (wxlivectl export-scenario).
+// 4 the lower bound of each observed change (wxlivectl export-scenario); 5 the
+// last attempt's latency and answer (wxlivectl send-test).
 // STRICT tables: a wrong type is an error at write time, not a surprise later.
 constexpr std::array kMigrations{
     Migration{1, R"sql(
@@ -128,6 +129,12 @@ CREATE TABLE app_habits(
 -- and was seen at at_ms: its true time is within that gap. NULL for a room's
 -- first status and for rows written before this migration.
 ALTER TABLE transitions ADD COLUMN after_ms INTEGER;
+)sql"},
+    Migration{5, R"sql(
+-- The last attempt's round trip and the start of the receiver's answer
+-- (wxlivectl send-test prints them). NULL until an attempt of this version.
+ALTER TABLE deliveries ADD COLUMN last_latency_ms INTEGER;
+ALTER TABLE deliveries ADD COLUMN last_answer TEXT;
 )sql"},
 };
 

@@ -51,6 +51,16 @@ const std::vector<std::string> kSeedAtVersion = {
     "INSERT INTO events(id, type, app, room_id, body_json, created_at_ms) "
     "  VALUES ('evt-old', 'room.status_changed', 'old', 1003, '{}', 10);"
     "INSERT INTO app_habits(app, habits_json) VALUES ('old', '{\"version\":1}');",
+    // version 4: + transitions.after_ms
+    "INSERT INTO rooms(app, room_id, status, status_since_ms, snapshot_json, first_seen_ms, last_seen_ms) "
+    "  VALUES ('old', 1004, 101, 10, '{\"roomid\":1004}', 5, 10);"
+    "INSERT INTO transitions(app, room_id, from_status, to_status, at_ms, reason, inferred, event_id, after_ms) "
+    "  VALUES ('old', 1004, 102, 101, 10, 'observed', 0, 'evt-old', 8);"
+    "INSERT INTO quota_ledger(app, day, list_calls) VALUES ('old', '2026-11-24', 7);"
+    "INSERT INTO events(id, type, app, room_id, body_json, created_at_ms) "
+    "  VALUES ('evt-old', 'room.status_changed', 'old', 1004, '{}', 10);"
+    "INSERT INTO deliveries(event_seq, endpoint, app, room_id, state, attempts, queued_at_ms, next_attempt_at_ms, "
+    "  last_status, last_error) VALUES (1, 'crm', 'old', 1004, 'failed', 1, 10, 20, 503, 'HTTP 503');",
 };
 
 std::string file_bytes(const std::filesystem::path& path) {
