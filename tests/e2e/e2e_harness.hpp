@@ -170,6 +170,12 @@ class HookReceiver {
     server_.reset();
   }
 
+  // The body of every answer from now on (none by default).
+  void set_answer_body(const std::string& body) {
+    std::lock_guard lock(mu_);
+    answer_body_ = body;
+  }
+
   int port() const { return port_; }
   std::string url() const { return "http://127.0.0.1:" + std::to_string(port_) + "/hooks/wxlive"; }
 
@@ -196,6 +202,10 @@ class HookReceiver {
     }
     hit.answered = answer_(hit.n, hit);
     res.status = hit.answered;
+    {
+      std::lock_guard lock(mu_);
+      if (!answer_body_.empty()) res.set_content(answer_body_, "text/plain");
+    }
     if (hit.answered == kBusyRetryAfter1s) {
       res.status = 503;
       res.set_header("Retry-After", "1");
@@ -221,6 +231,7 @@ class HookReceiver {
   mutable std::mutex mu_;
   std::vector<Hit> hits_;
   int requests_ = 0;
+  std::string answer_body_;
 };
 
 // --- the truth -----------------------------------------------------------------
