@@ -87,12 +87,12 @@ TEST_CASE("a field the schema does not document fails it and the problem names t
     d["data"].AddMember("segments_total", 1, d.GetAllocator());
   }));
   REQUIRE(problem.has_value());
-  CHECK(problem->find("unknown field \"segments_total\"") != std::string::npos);
+  CHECK_MESSAGE(problem->find("unknown field \"segments_total\"") != std::string::npos, *problem);
   const auto in_room = webhook_schema_problem(edited(body, [](rapidjson::Document& d) {
     d["data"]["room"].AddMember("live_type", 0, d.GetAllocator());
   }));
   REQUIRE(in_room.has_value());
-  CHECK(in_room->find("unknown field \"live_type\"") != std::string::npos);
+  CHECK_MESSAGE(in_room->find("unknown field \"live_type\"") != std::string::npos, *in_room);
 }
 
 TEST_CASE("a retyped field, a status name outside the list and an unknown event type fail the schema check") {

@@ -76,17 +76,18 @@ inline std::optional<std::string> webhook_schema_problem(const std::string& body
   validator.GetInvalidSchemaPointer().StringifyUriFragment(rule);
   std::string problem = type + ": body at " + at.GetString() + " breaks \"" + validator.GetInvalidSchemaKeyword() +
                         "\" of docs/schemas/" + type + ".json" + rule.GetString();
-  // Name the offending keys, which the pointers alone do not.
-  const rapidjson::Value* object = rapidjson::Pointer(at.GetString() + 1).Get(doc);
-  const rapidjson::Value* allowed =
-      rapidjson::Pointer((std::string(rule.GetString() + 1) + "/properties").c_str()).Get(loaded.source);
+  // Name the offending keys: draft-04 validators point at an unknown member
+  // itself, and at the object that lacks a required one.
+  const rapidjson::Pointer where = validator.GetInvalidDocumentPointer();
+  const std::string keyword = validator.GetInvalidSchemaKeyword();
+  if (keyword == "additionalProperties" && where.GetTokenCount() > 0) {
+    const auto& last = where.GetTokens()[where.GetTokenCount() - 1];
+    problem += "; unknown field \"" + std::string(last.name, last.length) + "\"";
+  }
+  const rapidjson::Value* object = where.Get(doc);
   const rapidjson::Value* required =
       rapidjson::Pointer((std::string(rule.GetString() + 1) + "/required").c_str()).Get(loaded.source);
-  if (object && object->IsObject() && allowed && allowed->IsObject()) {
-    for (const auto& m : object->GetObject())
-      if (!allowed->HasMember(m.name)) problem += "; unknown field \"" + std::string(m.name.GetString()) + "\"";
-  }
-  if (object && object->IsObject() && required && required->IsArray()) {
+  if (keyword == "required" && object && object->IsObject() && required && required->IsArray()) {
     for (const auto& name : required->GetArray())
       if (name.IsString() && !object->HasMember(name)) problem += "; missing \"" + std::string(name.GetString()) + "\"";
   }
