@@ -87,6 +87,8 @@ def describe(event):
     """One or two readable lines about an event."""
     kind = event.get("type", "?")
     data = event.get("data") or {}
+    if kind == "webhook.test":  # wxlivectl send-test: no app, no room
+        return [f"webhook.test to endpoint={data.get('endpoint', '?')}: {data.get('message', '')}"]
     app = data.get("app", "?")
     parts = [kind, f"app={app}"]
     if "room_id" in data:
