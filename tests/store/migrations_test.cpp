@@ -57,6 +57,7 @@ const std::vector<std::string> kSeedAtVersion = {
     "INSERT INTO transitions(app, room_id, from_status, to_status, at_ms, reason, inferred, event_id, after_ms) "
     "  VALUES ('old', 1004, 102, 101, 10, 'observed', 0, 'evt-old', 8);"
     "INSERT INTO quota_ledger(app, day, list_calls) VALUES ('old', '2026-11-24', 7);"
+    "INSERT INTO kv(key, value) VALUES ('token:old', 'abc');"
     "INSERT INTO events(id, type, app, room_id, body_json, created_at_ms) "
     "  VALUES ('evt-old', 'room.status_changed', 'old', 1004, '{}', 10);"
     "INSERT INTO deliveries(event_seq, endpoint, app, room_id, state, attempts, queued_at_ms, next_attempt_at_ms, "
@@ -247,4 +248,37 @@ TEST_CASE("another program's SQLite file is refused, neither read nor migrated")
 
   auto db = must(Database::open(db_file(dir)));
   CHECK(table_names(db) == std::vector<std::string>{"customers"});
+}
+
+TEST_CASE("migration 5 keeps a version 4 delivery, its latency and answer unknown until the next attempt") {
+  TempDir dir;
+  {
+    auto db = must(Database::open(db_file(dir)));
+    must(apply_migrations(db, 4));
+    must(db.exec(kSeedAtVersion.at(3)));
+  }
+  auto store = open_store(dir);
+  auto before = must(store.attempt_report(1, "crm"));
+  REQUIRE(before.has_value());
+  CHECK(before->state == DeliveryState::failed);
+  CHECK(before->attempts == 1);
+  CHECK(before->last_status == 503);
+  CHECK_FALSE(before->last_latency_ms.has_value());
+  CHECK_FALSE(before->last_answer.has_value());
+  DeliveryAttempt attempt;
+  attempt.event_seq = 1;
+  attempt.endpoint = "crm";
+  attempt.new_state = DeliveryState::delivered;
+  attempt.status = 204;
+  attempt.now_ms = 30;
+  attempt.latency_ms = 12;
+  attempt.answer = "";
+  must(store.record_delivery_attempt(attempt));
+  const auto after = must(store.attempt_report(1, "crm"));
+  REQUIRE(after.has_value());
+  CHECK(after->state == DeliveryState::delivered);
+  CHECK(after->attempts == 2);
+  CHECK(after->last_latency_ms == 12);
+  CHECK(after->last_answer == "");
+  CHECK_FALSE(must(store.attempt_report(1, "nobody")).has_value());
 }
