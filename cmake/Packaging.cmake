@@ -1,6 +1,6 @@
 # What `cpack -G DEB` (scripts/package) puts in wxlived_<version>_<arch>.deb:
 # the binaries, the systemd unit, the example config as a conffile, the
-# Prometheus alert rules, the reference webhook receiver and the docs.
+# Prometheus alert rules, the Grafana dashboard, the reference webhook receiver and the docs.
 # Runtime libraries become Depends: through dpkg-shlibdeps.
 include(GNUInstallDirs)
 
@@ -8,6 +8,7 @@ install(TARGETS wxlived wxlivectl wxlive-fakewx RUNTIME DESTINATION ${CMAKE_INST
 install(FILES systemd/wxlived.service DESTINATION lib/systemd/system)
 install(FILES etc/wxlived.toml DESTINATION /etc/wxlived PERMISSIONS OWNER_READ OWNER_WRITE GROUP_READ WORLD_READ)
 install(FILES etc/prometheus/wxlived-alerts.yml DESTINATION ${CMAKE_INSTALL_DATADIR}/wxlived/prometheus)
+install(FILES etc/grafana/wxlived.json DESTINATION ${CMAKE_INSTALL_DATADIR}/wxlived/grafana)
 install(PROGRAMS scripts/webhook-receiver.py DESTINATION ${CMAKE_INSTALL_DATADIR}/wxlived/examples)
 install(FILES README.md docs/OPERATIONS.md docs/WEBHOOKS.md docs/PLANNING.md docs/ARCHITECTURE.md docs/SPEC.md
         DESTINATION ${CMAKE_INSTALL_DOCDIR})

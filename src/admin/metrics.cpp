@@ -14,7 +14,9 @@
 #include <set>
 #include <sstream>
 
+#include "wxlived/admin/process_stats.hpp"
 #include "wxlived/admin/time_text.hpp"
+#include "wxlived/engine/beijing_time.hpp"
 
 namespace wxlived::admin {
 
@@ -35,6 +37,8 @@ struct DatabaseView {
     std::int64_t oldest_queued_ms = 0;
   };
   std::map<std::string, Outbox> outbox;            // endpoint -> undelivered rows
+  std::map<std::string, std::int64_t> dead;        // endpoint -> rows given up on (until redelivered)
+  std::set<std::string> disabled;                  // endpoints a 410 disabled (until enable-endpoint)
   std::map<std::string, std::int64_t> quota_used;  // app -> getliveinfo calls today (Beijing day)
 };
 
@@ -62,6 +66,24 @@ store::Result<DatabaseView> read_database(store::StateStore& db, std::int64_t no
     if (!row) return Unexpected{std::move(row).error()};
     if (!*row) break;
     view.outbox[outbox->text(0)] = DatabaseView::Outbox{outbox->int64(1), outbox->int64(2)};
+  }
+  // Dead rows stay dead until `wxlivectl redeliver` requeues them (or
+  // retention prunes them): a backlog that alerts until someone acts.
+  auto dead = db.database().query("SELECT endpoint, COUNT(*) FROM deliveries WHERE state = 'dead' GROUP BY endpoint");
+  if (!dead) return Unexpected{std::move(dead).error()};
+  for (;;) {
+    auto row = dead->step();
+    if (!row) return Unexpected{std::move(row).error()};
+    if (!*row) break;
+    view.dead[dead->text(0)] = dead->int64(1);
+  }
+  auto disabled = db.database().query("SELECT name FROM endpoints WHERE disabled_at_ms IS NOT NULL");
+  if (!disabled) return Unexpected{std::move(disabled).error()};
+  for (;;) {
+    auto row = disabled->step();
+    if (!row) return Unexpected{std::move(row).error()};
+    if (!*row) break;
+    view.disabled.insert(disabled->text(0));
   }
   auto days = db.quota_days(beijing_day(now_ms));
   if (!days) return Unexpected{std::move(days).error()};
@@ -159,6 +181,8 @@ store::Result<std::string> Metrics::scrape(store::StateStore& db, const Health& 
   auto& used = gauge(now, "wxlived_quota_used_calls", "getliveinfo calls spent in the current Beijing day");
   auto& limit = gauge(now, "wxlived_quota_limit_calls", "getliveinfo calls allowed per Beijing day");
   auto& remaining = gauge(now, "wxlived_quota_remaining_calls", "getliveinfo calls left in the current Beijing day");
+  auto& resets_at = gauge(now, "wxlived_quota_resets_at_timestamp_seconds",
+                         "Unix time the app's daily quota returns (the next 00:00 Beijing time, UTC+8)");
   auto& exhausted = gauge(now, "wxlived_quota_exhausted", "1 while the app's daily quota is spent, else 0");
   auto& auth_failed = gauge(now, "wxlived_app_auth_failed", "1 while WeChat refuses the app's credentials, else 0");
   auto& last_poll = gauge(now, "wxlived_last_successful_poll_timestamp_seconds",
@@ -167,6 +191,10 @@ store::Result<std::string> Metrics::scrape(store::StateStore& db, const Health& 
                         "Deliveries not yet made (pending or waiting for a retry), by endpoint");
   auto& oldest = gauge(now, "wxlived_outbox_oldest_pending_age_seconds",
                        "Age of the oldest delivery not yet made, by endpoint; 0 when there is none");
+  auto& dead = gauge(now, "wxlived_outbox_dead_deliveries",
+                     "Deliveries given up on (dead) and not requeued by wxlivectl redeliver, by endpoint");
+  auto& endpoint_disabled = gauge(now, "wxlived_webhook_endpoint_disabled",
+                                 "1 while the endpoint is disabled (it answered 410 Gone) until wxlivectl enable-endpoint, else 0");
 
   std::set<std::string> app_names;
   for (const auto& entry : apps) app_names.insert(entry.first);
@@ -193,6 +221,7 @@ store::Result<std::string> Metrics::scrape(store::StateStore& db, const Health& 
       limit.Add({{"app", app}}).Set(static_cast<double>(*s.quota_limit));
       remaining.Add({{"app", app}}).Set(static_cast<double>(std::max<std::int64_t>(0, *s.quota_limit - n)));
     }
+    resets_at.Add({{"app", app}}).Set(static_cast<double>(engine::next_beijing_midnight(now_ms) / 1000));
     exhausted.Add({{"app", app}}).Set(s.quota_exhausted ? 1 : 0);
     auth_failed.Add({{"app", app}}).Set(s.auth_failed ? 1 : 0);
     if (s.last_success_ms) last_poll.Add({{"app", app}}).Set(static_cast<double>(*s.last_success_ms) / 1000.0);
@@ -214,13 +243,18 @@ store::Result<std::string> Metrics::scrape(store::StateStore& db, const Health& 
                  : static_cast<double>(std::max<std::int64_t>(0, now_ms - since->second)) / 1000.0);
   }
   for (const auto& entry : view->outbox) endpoints.insert(entry.first);
+  for (const auto& entry : view->dead) endpoints.insert(entry.first);
   for (const std::string& endpoint : endpoints) {
     const auto it = view->outbox.find(endpoint);
     const bool any = it != view->outbox.end() && it->second.pending > 0;
     pending.Add({{"endpoint", endpoint}}).Set(any ? static_cast<double>(it->second.pending) : 0);
     const double age_s = any ? static_cast<double>(std::max<std::int64_t>(0, now_ms - it->second.oldest_queued_ms)) / 1000.0 : 0;
     oldest.Add({{"endpoint", endpoint}}).Set(age_s);
+    const auto given_up = view->dead.find(endpoint);
+    dead.Add({{"endpoint", endpoint}}).Set(given_up == view->dead.end() ? 0 : static_cast<double>(given_up->second));
+    endpoint_disabled.Add({{"endpoint", endpoint}}).Set(view->disabled.contains(endpoint) ? 1 : 0);
   }
+  add_process_metrics(now);
 
   std::vector<prometheus::MetricFamily> families = impl_->registry.Collect();
   std::vector<prometheus::MetricFamily> computed = now.Collect();

@@ -93,7 +93,24 @@ void AppRunner::plan_now() {
     execute(*plan.call);
     return;
   }
+  if (plan.outlook) publish(*plan.outlook);
   arm(plan.wake_at);
+}
+
+// The outlook is written when the app goes idle, and only when it says
+// something new (not at every replan of an unchanged intention): at most a
+// write or two per sweep. A failed write costs the operator's view only.
+void AppRunner::publish(const engine::Outlook& outlook) {
+  engine::Outlook unstamped = outlook;
+  unstamped.computed_at = 0;
+  if (published_ && *published_ == unstamped) return;
+  auto written = store_.put_app_schedule(
+      store::AppSchedule{app_.name, outlook.computed_at, engine::outlook_to_json(outlook)});
+  if (!written) {
+    log::warn("writing the app's schedule failed", {{"app", app_.name}, {"error", written.error().to_string()}});
+    return;
+  }
+  published_ = std::move(unstamped);
 }
 
 void AppRunner::arm(std::int64_t wake_at_ms) {

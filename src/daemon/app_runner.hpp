@@ -4,6 +4,7 @@
 // (one transaction), tell delivery, and sleep until the engine's next wake-up.
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -54,6 +55,7 @@ class AppRunner {
   void answered(engine::Effects effects);
   bool commit(engine::Effects effects);
   void arm(std::int64_t wake_at_ms);
+  void publish(const engine::Outlook& outlook);
   void count_token_call(const wechat::CallRecord& record);
 
   asio::io_context& io_;
@@ -65,6 +67,7 @@ class AppRunner {
   std::unique_ptr<wechat::WeChatClient> client_;
   asio::steady_timer timer_;
   bool stopping_ = false;
+  std::optional<engine::Outlook> published_;  // the last outlook written, computed_at cleared
   std::shared_ptr<bool> alive_;
 };
 

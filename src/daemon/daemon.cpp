@@ -107,6 +107,7 @@ bool Daemon::start() {
     return false;
   }
   store_.emplace(std::move(*store));
+  drop_unconfigured_schedules();
   if (!start_observability()) return false;
   wechat_http_ = std::make_unique<http::CurlMulti>(io_, http::CurlMulti::Options{.user_agent = kUserAgent});
   delivery::DeliveryOptions delivery_options;
@@ -213,6 +214,16 @@ void Daemon::reload() {
 // Apps kept as they were get the new webhooks in place; removed and changed
 // apps' runners retire (their call in flight finishes and is committed);
 // added and changed apps start from the store's state, as after a restart.
+// Plans of apps removed from the config while the daemon was down: no loop
+// will replace them, and wxlivectl schedule must not show them as current.
+void Daemon::drop_unconfigured_schedules() {
+  auto schedules = store_->app_schedules();
+  if (!schedules) return;  // the operator's view only; the store's health is checked elsewhere
+  for (const store::AppSchedule& s : *schedules) {
+    if (!config_.find_app(s.app)) (void)store_->drop_app_schedule(s.app);
+  }
+}
+
 void Daemon::apply_apps(const config::Config& old_config) {
   for (auto it = runners_.begin(); it != runners_.end();) {
     const auto* app = config_.find_app((*it)->name());
@@ -222,7 +233,13 @@ void Daemon::apply_apps(const config::Config& old_config) {
       continue;
     }
     log::info(app ? "app changed: restarting its loop" : "app removed: its loop stops", {{"app", (*it)->name()}});
-    if (!app) observability_->health().forget_app((*it)->name());
+    if (!app) {
+      observability_->health().forget_app((*it)->name());
+      if (auto dropped = store_->drop_app_schedule((*it)->name()); !dropped) {
+        log::warn("dropping a removed app's schedule failed",
+                  {{"app", (*it)->name()}, {"error", dropped.error().to_string()}});
+      }
+    }
     (*it)->stop();
     retiring_.push_back(std::move(*it));
     it = runners_.erase(it);

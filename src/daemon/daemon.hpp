@@ -40,6 +40,7 @@ class Daemon {
   bool start_observability();
   void watch_signals();
   void reload();
+  void drop_unconfigured_schedules();
   void apply_apps(const config::Config& old_config);
   void start_waiting_apps();
   void publish_status();

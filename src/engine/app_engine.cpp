@@ -4,6 +4,7 @@
 #include <limits>
 #include <utility>
 
+#include "wxlived/engine/hazard.hpp"
 #include "wxlived/engine/status.hpp"
 
 namespace wxlived::engine {
@@ -123,50 +124,116 @@ Plan AppEngine::plan(Millis now) {
     }
     if (backoff_.failing() && backoff_.long_from() > now) wake = std::min(wake, backoff_.long_from());
     plan.wake_at = std::max(wake, now + kSecond);
+    plan.outlook = outlook(now, "list", block, block_reason(now));
     return plan;
   }
 
   if (!ledger_.limit_known() && now >= quota_ask_at_) {
     quota_ask_at_ = std::numeric_limits<Millis>::max();  // set again by the answer
-    return issue(now, Call{Call::Kind::quota, 0, 0, 0, 0}, std::move(plan.effects));
+    return issue(now, Call{Call::Kind::quota, 0, 0, 0, 0}, std::move(plan.effects),
+                 outlook(now, "quota", now, OutlookReason::daily_quota_unknown));
   }
   if (sweep_ && sweep_->next_start < sweep_->end) {
     return issue(now, Call{Call::Kind::list, sweep_->next_start, settings_.page_size, 0, 0},
-                 std::move(plan.effects));
+                 std::move(plan.effects), outlook(now, "list", now, OutlookReason::sweep_pages_left));
   }
   if (replay_fetch_) {
+    Outlook why = outlook(now, "replay", now, OutlookReason::replay_pages_left);
+    why.rooms = {replay_fetch_->room_id};
     return issue(now,
                  Call{Call::Kind::replay, static_cast<std::int64_t>(replay_fetch_->segments.size()),
                       settings_.page_size, replay_fetch_->room_id, 0},
-                 std::move(plan.effects));
+                 std::move(plan.effects), std::move(why));
   }
 
   const Millis day_end = next_beijing_midnight(now);
   const SweepDecision next =
       scheduler_.next_sweep(now, rooms_, habits_, ledger_, replay_reserve(rooms_, now, day_end, settings_.replay_followups));
-  if (next.at <= now) return start_sweep(now, next.confirm, std::move(plan.effects));
+  if (next.at <= now) return start_sweep(now, next.confirm, std::move(plan.effects), sweep_outlook(now, next));
   if (const auto room_id = due_replay(rooms_, now)) {
     replay_fetch_ = ReplayFetch{*room_id, {}};
-    return issue(now, Call{Call::Kind::replay, 0, settings_.page_size, *room_id, 0}, std::move(plan.effects));
+    Outlook why = outlook(now, "replay", now, OutlookReason::replay_check);
+    why.rooms = {*room_id};
+    return issue(now, Call{Call::Kind::replay, 0, settings_.page_size, *room_id, 0}, std::move(plan.effects),
+                 std::move(why));
   }
   Millis wake = std::min(next.at, next.replan_at);
   if (!ledger_.limit_known()) wake = std::min(wake, quota_ask_at_);
   const Millis replay_at = next_replay_time(rooms_);
   if (replay_at > now) wake = std::min(wake, replay_at);
   plan.wake_at = std::max(wake, now + kSecond);
+  plan.outlook = sweep_outlook(now, next);
+  if (replay_at > now && replay_at < next.at) {
+    plan.outlook->call = "replay";
+    plan.outlook->at = replay_at;
+    plan.outlook->reason = OutlookReason::replay_check;
+    plan.outlook->rooms = replay_rooms_at(replay_at);
+    plan.outlook->deadline.reset();
+  }
   return plan;
 }
 
-Plan AppEngine::start_sweep(Millis now, bool confirm, Effects effects) {
+OutlookReason AppEngine::block_reason(Millis now) const {
+  if (ledger_.exhausted(now)) return OutlookReason::quota_exhausted;
+  if (health_ == AppHealth::auth_failed) return OutlookReason::auth_failed;
+  return OutlookReason::failure_backoff;
+}
+
+Outlook AppEngine::outlook(Millis now, std::string call, Millis at, OutlookReason reason) const {
+  Outlook o;
+  o.computed_at = now;
+  o.call = std::move(call);
+  o.at = at;
+  o.reason = reason;
+  o.policy = to_string(settings_.policy);
+  o.daily_limit = ledger_.limit();
+  o.limit_known = ledger_.limit_known();
+  o.used_today = ledger_.used(now);
+  o.budget_left = ledger_.remaining(now);
+  o.resets_at = ledger_.resets_at(now);
+  o.last_sweep = scheduler_.last_sweep_start();
+  return o;
+}
+
+// The sweep's reason, with the rooms behind it: the deadline's room, or the
+// rooms whose likely change window is open now or opens before the sweep.
+Outlook AppEngine::sweep_outlook(Millis now, const SweepDecision& next) const {
+  Outlook o = outlook(now, "list", std::max(next.at, now), next.why);
+  o.sweeps_left = next.sweeps_left;
+  o.even_interval = next.even_interval;
+  if (next.why == OutlookReason::rule_deadline && next.deadline) {
+    o.rooms = {next.deadline->room_id};
+    o.deadline = next.deadline->at;
+    return o;
+  }
+  for (const auto& [id, room] : rooms_) {
+    if (o.rooms.size() >= kOutlookRooms) break;
+    if (room.removed_at || is_terminal_status(room.status)) continue;
+    const ChangeWindow w = likely_change_window(room, habits_, room.last_seen);
+    if (w.from <= o.at && now < w.to) o.rooms.push_back(id);
+  }
+  return o;
+}
+
+std::vector<std::int64_t> AppEngine::replay_rooms_at(Millis at) const {
+  std::vector<std::int64_t> out;
+  for (const auto& [id, room] : rooms_) {
+    if (out.size() >= kOutlookRooms) break;
+    if (room.memory.replay.active && room.memory.replay.next_check == at) out.push_back(id);
+  }
+  return out;
+}
+
+Plan AppEngine::start_sweep(Millis now, bool confirm, Effects effects, Outlook why) {
   Sweep s;
   s.started = now;
   s.full = scheduler_.full_sweep_due(now, rooms_, ledger_, confirm);
   s.end = s.full ? std::max<std::int64_t>(scheduler_.list_total(), 1) : scheduler_.shallow_depth(rooms_);
   sweep_ = std::move(s);
-  return issue(now, Call{Call::Kind::list, 0, settings_.page_size, 0, 0}, std::move(effects));
+  return issue(now, Call{Call::Kind::list, 0, settings_.page_size, 0, 0}, std::move(effects), std::move(why));
 }
 
-Plan AppEngine::issue(Millis now, Call call, Effects effects) {
+Plan AppEngine::issue(Millis now, Call call, Effects effects, Outlook why) {
   call.id = next_call_id_++;
   inflight_ = call;
   if (call.kind != Call::Kind::quota) {
@@ -197,6 +264,9 @@ Plan AppEngine::issue(Millis now, Call call, Effects effects) {
   plan.call = call;
   plan.effects = std::move(effects);
   plan.wake_at = now;  // plan again once the answer is in
+  why.used_today = ledger_.used(now);  // this call included
+  why.budget_left = ledger_.remaining(now);
+  plan.outlook = std::move(why);
   return plan;
 }
 

@@ -190,12 +190,16 @@ Millis SweepScheduler::regular_sweep(Millis now, const RoomTable& rooms, const H
   const Millis last = *last_sweep_start_;
   const Millis floor = settings_.min_interval;
   if (settings_.policy == Policy::fixed) {
+    decision.why = OutlookReason::fixed_interval;
     return last + fixed_interval(ledger.limit(), full_pages(), floor, settings_.fixed_reserve_share);
   }
   const std::int64_t pages = ceil_div(shallow_depth(rooms), settings_.page_size);
   const PacingInput in = budget(now, rooms, ledger, replay_reserve, pages);
   const PacingAdvice steady = adaptive_pacing(in);
   if (steady.next_change > now) decision.replan_at = std::min(decision.replan_at, steady.next_change);
+  decision.sweeps_left = in.sweeps_left;
+  if (in.sweeps_left > 0) decision.even_interval = (in.day_end - now) / in.sweeps_left;
+  decision.why = steady.hot ? OutlookReason::likely_change : OutlookReason::quiet;
   if (settings_.policy == Policy::steady) return last + steady.interval;
 
   // Adaptive: the forecast for the rest of the day, bucket by bucket, with
@@ -211,12 +215,13 @@ Millis SweepScheduler::regular_sweep(Millis now, const RoomTable& rooms, const H
     live.push_back(&room);
     windows.push_back(likely_change_window(room, habits, room.last_seen));
   }
-  auto cap_at = [&](Millis t) {
+  auto hot_at = [&](Millis t) {
     for (const ChangeWindow& w : windows) {
-      if (w.from <= t && t < w.to) return hot_cap;
+      if (w.from <= t && t < w.to) return true;
     }
-    return cold_cap;
+    return false;
   };
+  auto cap_at = [&](Millis t) { return hot_at(t) ? hot_cap : cold_cap; };
   std::vector<ForecastBucket> buckets;
   for (Millis t = now; t < in.day_end; t += kForecastBucket) {
     const Millis length = std::min(kForecastBucket, in.day_end - t);
@@ -231,12 +236,13 @@ Millis SweepScheduler::regular_sweep(Millis now, const RoomTable& rooms, const H
   // twice the cap where a room may change (habits learned from a few days
   // can be wrong about a quiet stretch).
   const Millis cap = cap_at(now);
+  decision.why = hot_at(now) ? OutlookReason::likely_change : OutlookReason::quiet;
   const Millis latest = cap == hot_cap ? 2 * hot_cap : std::max(cap, cold_cap);
   return latency_trigger(rooms, habits, last, last + floor, last + cap, last + latest, theta, settings_.quiet_mass);
 }
 
 // Rule deadlines: be there to confirm with a poll rather than infer.
-Millis SweepScheduler::deadline_sweep(Millis regular, const RoomTable& rooms) const {
+Millis SweepScheduler::deadline_sweep(Millis regular, const RoomTable& rooms, SweepDecision& decision) const {
   const Millis floor = settings_.min_interval;
   const Millis floor_at = *last_sweep_start_ + floor;
   Millis t = regular;
@@ -259,6 +265,7 @@ Millis SweepScheduler::deadline_sweep(Millis regular, const RoomTable& rooms) co
     } else if (floor_at < t) {
       t = floor_at;  // the floor kept us off the deadline itself: as soon after as allowed
     }
+    if (t != regular) decision.deadline = d;
     break;  // sorted: the earliest unconfirmed deadline decides
   }
   return t;
@@ -270,6 +277,7 @@ SweepDecision SweepScheduler::next_sweep(Millis now, const RoomTable& rooms, con
   decision.replan_at = next_beijing_midnight(now);
   if (!last_sweep_start_) {
     decision.at = now;
+    decision.why = OutlookReason::first_sweep;
     return decision;
   }
   const Millis floor_at = *last_sweep_start_ + settings_.min_interval;
@@ -278,8 +286,10 @@ SweepDecision SweepScheduler::next_sweep(Millis now, const RoomTable& rooms, con
   const bool unanswered = last_answered_sweep_ != last_sweep_start_;
   const Millis regular =
       unanswered ? floor_at : std::max(regular_sweep(now, rooms, habits, ledger, replay_reserve, decision), floor_at);
-  decision.at = deadline_sweep(regular, rooms);
+  if (unanswered) decision.why = OutlookReason::after_failed_sweep;
+  decision.at = deadline_sweep(regular, rooms, decision);
   decision.confirm = decision.at < regular;
+  if (decision.at != regular && decision.deadline) decision.why = OutlookReason::rule_deadline;
   return decision;
 }
 

@@ -11,7 +11,8 @@ namespace {
 // Append only: a released migration is never edited, a change is a new one.
 // The first schema is split by capability (room state, then the outbox) so the
 // upgrade path is exercised by the tests from the start; 3 adds app habits;
-// 4 the lower bound of each observed change (wxlivectl export-scenario); 5 the
+// 4 the lower bound of each observed change (wxlivectl export-scenario); 5 each
+// app's outlook (app_schedule); 6 the
 // last attempt's latency and answer (wxlivectl send-test).
 // STRICT tables: a wrong type is an error at write time, not a surprise later.
 constexpr std::array kMigrations{
@@ -131,6 +132,16 @@ CREATE TABLE app_habits(
 ALTER TABLE transitions ADD COLUMN after_ms INTEGER;
 )sql"},
     Migration{5, R"sql(
+-- What each app's engine plans next and why (engine/outlook.hpp), written by
+-- the daemon when the app goes idle; read by wxlivectl schedule and /v1/apps.
+-- Runtime state, not history: replaced in place, never used on restart.
+CREATE TABLE app_schedule(
+  app           TEXT PRIMARY KEY,
+  written_at_ms INTEGER NOT NULL,
+  outlook_json  TEXT NOT NULL
+) STRICT;
+)sql"},
+    Migration{6, R"sql(
 -- The last attempt's round trip and the start of the receiver's answer
 -- (wxlivectl send-test prints them). NULL until an attempt of this version.
 ALTER TABLE deliveries ADD COLUMN last_latency_ms INTEGER;

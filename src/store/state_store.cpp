@@ -203,4 +203,25 @@ Result<std::optional<std::string>> StateStore::app_habits(std::string_view app) 
       db_, "SELECT habits_json FROM app_habits WHERE app = ?1", [](const Query& q) { return q.text(0); }, app);
 }
 
+Result<void> StateStore::put_app_schedule(const AppSchedule& schedule) {
+  return db_.run(
+      "INSERT INTO app_schedule(app, written_at_ms, outlook_json) VALUES (?1, ?2, ?3) "
+      "ON CONFLICT(app) DO UPDATE SET written_at_ms = excluded.written_at_ms, outlook_json = excluded.outlook_json",
+      schedule.app, schedule.written_at_ms, schedule.outlook_json);
+}
+
+Result<std::vector<AppSchedule>> StateStore::app_schedules(std::optional<std::string_view> app) {
+  auto row = [](const Query& q) { return AppSchedule{q.text(0), q.int64(1), q.text(2)}; };
+  if (app) {
+    return detail::select_all<AppSchedule>(
+        db_, "SELECT app, written_at_ms, outlook_json FROM app_schedule WHERE app = ?1", row, *app);
+  }
+  return detail::select_all<AppSchedule>(db_, "SELECT app, written_at_ms, outlook_json FROM app_schedule ORDER BY app",
+                                         row);
+}
+
+Result<void> StateStore::drop_app_schedule(std::string_view app) {
+  return db_.run("DELETE FROM app_schedule WHERE app = ?1", app);
+}
+
 }  // namespace wxlived::store

@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <chrono>
 #include <csignal>
+#include <fstream>
 #include <functional>
 #include <map>
 #include <memory>
@@ -17,6 +18,7 @@
 #include <thread>
 
 #include "admin_fixture.hpp"
+#include "monitoring_queries.hpp"
 #include "fakewx/fakewx_process.hpp"
 #include "support/eventually.hpp"
 #include "support/child_process.hpp"
@@ -354,3 +356,37 @@ TEST_CASE("a real scrape passes promtool check metrics") {
   CHECK(d.daemon().stop(SIGTERM, 20s) == 0);
 }
 #endif
+
+// Every expression of the shipped Grafana dashboard and alert rules names
+// only metrics this daemon exports (after a few calls and deliveries, so
+// that the labelled series exist): a renamed or forgotten metric fails here
+// rather than as an empty panel or an alert that can never fire.
+TEST_CASE("every metric the Grafana dashboard and the alert rules name is exported by a running daemon") {
+  using namespace wxlived::admin::testing;
+  const auto source = [](const std::string& path) {
+    std::ifstream in(std::string(WXLIVED_SOURCE_DIR) + "/" + path);
+    REQUIRE_MESSAGE(in, path);
+    return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  };
+  std::vector<DashboardQuery> queries = dashboard_queries(source("etc/grafana/wxlived.json"));
+  for (const auto& rule : read_rules(source("etc/prometheus/wxlived-alerts.yml")))
+    queries.push_back({"alert " + rule.name, rule.expr});
+  REQUIRE(queries.size() > 30);
+
+  RunningDaemon d;
+  REQUIRE_MESSAGE(eventually([&] { return d.settled(); }, 60s), d.log());
+  const std::string scrape = d.body("/metrics");
+  const std::set<std::string> exported = exported_metric_names(scrape);
+  // Series Prometheus makes itself for every target, not the daemon.
+  const std::set<std::string> from_prometheus = {"up"};
+
+  std::string missing;
+  for (const auto& q : queries)
+    for (const std::string& name : unexported_metrics(q.expr, exported, from_prometheus))
+      missing += q.where + ": " + name + "\n";
+  CHECK_MESSAGE(missing.empty(), "named but not exported:\n" << missing);
+  // The check sees a name the daemon does not export.
+  CHECK(unexported_metrics("sum(rate(wxlived_made_up_total[5m])) / wxlived_rooms", exported, from_prometheus) ==
+        std::vector<std::string>{"wxlived_made_up_total"});
+  CHECK(d.daemon().stop(SIGTERM, 20s) == 0);
+}

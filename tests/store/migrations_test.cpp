@@ -52,16 +52,27 @@ const std::vector<std::string> kSeedAtVersion = {
     "  VALUES ('evt-old', 'room.status_changed', 'old', 1003, '{}', 10);"
     "INSERT INTO app_habits(app, habits_json) VALUES ('old', '{\"version\":1}');",
     // version 4: + transitions.after_ms
+    "INSERT INTO apps(name, appid, state, state_since_ms) VALUES ('old', 'wxold', 'ok', 1);"
     "INSERT INTO rooms(app, room_id, status, status_since_ms, snapshot_json, first_seen_ms, last_seen_ms) "
     "  VALUES ('old', 1004, 101, 10, '{\"roomid\":1004}', 5, 10);"
     "INSERT INTO transitions(app, room_id, from_status, to_status, at_ms, reason, inferred, event_id, after_ms) "
     "  VALUES ('old', 1004, 102, 101, 10, 'observed', 0, 'evt-old', 8);"
     "INSERT INTO quota_ledger(app, day, list_calls) VALUES ('old', '2026-11-24', 7);"
     "INSERT INTO kv(key, value) VALUES ('token:old', 'abc');"
+    "INSERT INTO app_habits(app, habits_json) VALUES ('old', '{\"version\":1}');",
+    // version 5: + app_schedule
+    "INSERT INTO apps(name, appid, state, state_since_ms) VALUES ('old', 'wxold', 'ok', 1);"
+    "INSERT INTO rooms(app, room_id, status, status_since_ms, snapshot_json, first_seen_ms, last_seen_ms) "
+    "  VALUES ('old', 1005, 101, 10, '{\"roomid\":1005}', 5, 10);"
+    "INSERT INTO transitions(app, room_id, from_status, to_status, at_ms, reason, inferred, event_id, after_ms) "
+    "  VALUES ('old', 1005, 102, 101, 10, 'observed', 0, 'evt-old', 8);"
+    "INSERT INTO quota_ledger(app, day, list_calls) VALUES ('old', '2026-11-24', 7);"
+    "INSERT INTO kv(key, value) VALUES ('token:old', 'abc');"
+    "INSERT INTO app_schedule(app, written_at_ms, outlook_json) VALUES ('old', 10, '{}');"
     "INSERT INTO events(id, type, app, room_id, body_json, created_at_ms) "
-    "  VALUES ('evt-old', 'room.status_changed', 'old', 1004, '{}', 10);"
+    "  VALUES ('evt-old', 'room.status_changed', 'old', 1005, '{}', 10);"
     "INSERT INTO deliveries(event_seq, endpoint, app, room_id, state, attempts, queued_at_ms, next_attempt_at_ms, "
-    "  last_status, last_error) VALUES (1, 'crm', 'old', 1004, 'failed', 1, 10, 20, 503, 'HTTP 503');",
+    "  last_status, last_error) VALUES (1, 'crm', 'old', 1005, 'failed', 1, 10, 20, 503, 'HTTP 503');",
 };
 
 std::string file_bytes(const std::filesystem::path& path) {
@@ -93,9 +104,9 @@ TEST_CASE("a fresh database gets the latest schema") {
   TempDir dir;
   auto store = open_store(dir);
   CHECK(must(schema_version(store.database())) == latest_schema_version());
-  const std::vector<std::string> expected = {"app_habits", "apps",           "deliveries",      "endpoints",
-                                             "events",     "kv",             "quota_ledger",    "rooms",
-                                             "schema_version", "sqlite_sequence", "transitions"};
+  const std::vector<std::string> expected = {"app_habits", "app_schedule",   "apps",            "deliveries",
+                                             "endpoints",  "events",         "kv",              "quota_ledger",
+                                             "rooms",      "schema_version", "sqlite_sequence", "transitions"};
   CHECK(table_names(store.database()) == expected);
 }
 
@@ -250,12 +261,25 @@ TEST_CASE("another program's SQLite file is refused, neither read nor migrated")
   CHECK(table_names(db) == std::vector<std::string>{"customers"});
 }
 
-TEST_CASE("migration 5 keeps a version 4 delivery, its latency and answer unknown until the next attempt") {
+TEST_CASE("an app's schedule is replaced in place and dropped with the app") {
+  TempDir dir;
+  auto store = open_store(dir);
+  must(store.put_app_schedule(AppSchedule{"shop", 10, R"({"v":1})"}));
+  must(store.put_app_schedule(AppSchedule{"mall", 11, R"({"v":2})"}));
+  must(store.put_app_schedule(AppSchedule{"shop", 12, R"({"v":3})"}));
+  CHECK(must(store.app_schedules()) ==
+        std::vector<AppSchedule>{{"mall", 11, R"({"v":2})"}, {"shop", 12, R"({"v":3})"}});
+  CHECK(must(store.app_schedules("shop")) == std::vector<AppSchedule>{{"shop", 12, R"({"v":3})"}});
+  must(store.drop_app_schedule("shop"));
+  CHECK(must(store.app_schedules()).size() == 1);
+}
+
+TEST_CASE("migration 6 keeps a version 5 delivery, its latency and answer unknown until the next attempt") {
   TempDir dir;
   {
     auto db = must(Database::open(db_file(dir)));
-    must(apply_migrations(db, 4));
-    must(db.exec(kSeedAtVersion.at(3)));
+    must(apply_migrations(db, 5));
+    must(db.exec(kSeedAtVersion.at(4)));
   }
   auto store = open_store(dir);
   auto before = must(store.attempt_report(1, "crm"));

@@ -9,6 +9,7 @@
 //   wxlived_build_info{version}                                  gauge, 1
 //   wxlived_wechat_api_calls_total{app,api,result}               counter
 //   wxlived_quota_used_calls{app}, _limit_calls, _remaining_calls gauges, Beijing day
+//   wxlived_quota_resets_at_timestamp_seconds{app}               gauge, next 00:00 +08:00
 //   wxlived_quota_exhausted{app}, wxlived_app_auth_failed{app}   gauges 0/1
 //   wxlived_last_successful_poll_timestamp_seconds{app}          gauge
 //   wxlived_rooms{app,status}                                    gauge
@@ -16,7 +17,11 @@
 //   wxlived_webhook_deliveries_total{endpoint,result}            counter
 //   wxlived_outbox_pending_deliveries{endpoint}                  gauge
 //   wxlived_outbox_oldest_pending_age_seconds{endpoint}          gauge
+//   wxlived_outbox_dead_deliveries{endpoint}                     gauge
+//   wxlived_webhook_endpoint_disabled{endpoint}                  gauge 0/1 (410 Gone)
 //   wxlived_webhook_delivery_latency_seconds{endpoint}           histogram
+//   process_cpu_seconds_total, process_resident_memory_bytes, process_virtual_memory_bytes,
+//   process_open_fds, process_max_fds, process_start_time_seconds (process_stats.hpp)
 //   wxlived_webhook_endpoint_failing_seconds{endpoint}           gauge, 0 when healthy
 #include <cstdint>
 #include <memory>

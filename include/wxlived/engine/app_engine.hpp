@@ -21,6 +21,7 @@
 #include "wxlived/engine/failure_backoff.hpp"
 #include "wxlived/engine/habit_learning.hpp"
 #include "wxlived/engine/habits.hpp"
+#include "wxlived/engine/outlook.hpp"
 #include "wxlived/engine/pacing.hpp"
 #include "wxlived/engine/quota_ledger.hpp"
 #include "wxlived/engine/replay_tracker.hpp"
@@ -104,8 +105,13 @@ class AppEngine {
 
   bool blocked_long(Millis now) const;
   Millis blocked_until(Millis now) const;
-  Plan issue(Millis now, Call call, Effects effects);
-  Plan start_sweep(Millis now, bool confirm, Effects effects);
+  Plan issue(Millis now, Call call, Effects effects, Outlook why);
+  Plan start_sweep(Millis now, bool confirm, Effects effects, Outlook why);
+  // The operator's view of a decision (outlook.hpp).
+  OutlookReason block_reason(Millis now) const;
+  Outlook outlook(Millis now, std::string call, Millis at, OutlookReason reason) const;
+  Outlook sweep_outlook(Millis now, const SweepDecision& next) const;
+  std::vector<std::int64_t> replay_rooms_at(Millis at) const;
 
   // Applying answers.
   void observe_room(Millis now, const liveapi::RoomInfo& info, Effects& out);

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "wxlived/engine/beijing_time.hpp"
+#include "wxlived/engine/outlook.hpp"
 
 namespace wxlived::engine {
 
@@ -99,6 +100,8 @@ struct Plan {
   std::optional<Call> call;
   Effects effects;
   Millis wake_at = 0;  // call plan() again at this time (or when an answer arrives)
+  // The next call and why, for the operator; none while a call is in flight.
+  std::optional<Outlook> outlook;
 };
 
 }  // namespace wxlived::engine

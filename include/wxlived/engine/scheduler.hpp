@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "wxlived/engine/habits.hpp"
+#include "wxlived/engine/outlook.hpp"
 #include "wxlived/engine/pacing.hpp"
 #include "wxlived/engine/quota_ledger.hpp"
 #include "wxlived/engine/settings.hpp"
@@ -39,6 +40,11 @@ struct SweepDecision {
   Millis at = 0;           // the next sweep's start
   bool confirm = false;    // brought forward for a rule deadline: the changeable rooms suffice
   Millis replan_at = 0;    // plan again by then even if nothing happens (forecast edge, day end)
+  // Why `at` (for the operator's outlook.hpp; the engine does not use these).
+  OutlookReason why = OutlookReason::first_sweep;
+  std::optional<RuleDeadline> deadline;    // why == rule_deadline
+  std::optional<std::int64_t> sweeps_left; // adaptive, steady: what the budget still allows today
+  std::optional<Millis> even_interval;     // those sweeps spread evenly over the rest of the day
 };
 
 class SweepScheduler {
@@ -68,7 +74,7 @@ class SweepScheduler {
  private:
   Millis regular_sweep(Millis now, const RoomTable& rooms, const Habits& habits, const QuotaLedger& ledger,
                        std::int64_t replay_reserve, SweepDecision& decision) const;
-  Millis deadline_sweep(Millis regular, const RoomTable& rooms) const;
+  Millis deadline_sweep(Millis regular, const RoomTable& rooms, SweepDecision& decision) const;
   PacingInput budget(Millis now, const RoomTable& rooms, const QuotaLedger& ledger, std::int64_t replay_reserve,
                      std::int64_t pages) const;
   std::vector<HotSpan> hot_spans(Millis now, Millis day_end, const RoomTable& rooms) const;

@@ -13,6 +13,14 @@ enum class AppState { ok, auth_failed, quota_exhausted };
 std::string_view to_string(AppState state);
 std::optional<AppState> app_state_from_string(std::string_view text);
 
+// What the app's engine plans next, as the daemon last wrote it.
+struct AppSchedule {
+  std::string app;
+  std::int64_t written_at_ms = 0;
+  std::string outlook_json;  // engine/outlook.hpp
+  bool operator==(const AppSchedule&) const = default;
+};
+
 struct AppRecord {
   std::string name;
   std::string appid;

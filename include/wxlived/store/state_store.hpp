@@ -43,6 +43,11 @@ class StateStore {
   Result<std::vector<std::string>> app_names();
   // The app's habits as Observation::habits_json last stored them; none if never.
   Result<std::optional<std::string>> app_habits(std::string_view app);
+  // The engine's outlook (engine/outlook.hpp) per app, as the daemon last wrote it.
+  Result<void> put_app_schedule(const AppSchedule& schedule);
+  Result<std::vector<AppSchedule>> app_schedules(std::optional<std::string_view> app = std::nullopt);
+  // An app no longer configured has no plan.
+  Result<void> drop_app_schedule(std::string_view app);
 
   // --- outbox ---------------------------------------------------------------
   Result<std::vector<EventRecord>> events(const EventFilter& filter = {});
