@@ -12,8 +12,8 @@ namespace {
 // The first schema is split by capability (room state, then the outbox) so the
 // upgrade path is exercised by the tests from the start; 3 adds app habits;
 // 4 the lower bound of each observed change (wxlivectl export-scenario); 5 each
-// app's outlook (app_schedule); 6 the
-// last attempt's latency and answer (wxlivectl send-test).
+// app's outlook (app_schedule); 6 the last attempt's latency and answer
+// (wxlivectl send-test).
 // STRICT tables: a wrong type is an error at write time, not a surprise later.
 constexpr std::array kMigrations{
     Migration{1, R"sql(
