@@ -101,6 +101,17 @@ void DeliveryWorker::reconfigure(const std::vector<config::WebhookSettings>& web
   }
   endpoints_ = std::move(fresh);
   warned_unconfigured_.clear();
+  // An endpoint taken out of the config is not failing any more: its gauge
+  // must not count up forever.
+  for (auto it = failing_since_.begin(); it != failing_since_.end();) {
+    if (endpoints_.contains(it->first)) {
+      ++it;
+      continue;
+    }
+    if (options_.on_endpoint_failing) options_.on_endpoint_failing(it->first, std::nullopt);
+    warned_failing_.erase(it->first);
+    it = failing_since_.erase(it);
+  }
   kick();
 }
 

@@ -71,6 +71,23 @@ TEST_CASE("an endpoint's failing streak begins at its first failure, lasts acros
   CHECK(h.worker->failing_since().empty());
 }
 
+TEST_CASE("an endpoint taken out of the config ends its failing streak") {
+  Receiver receiver([](int, const httplib::Request&, httplib::Response& res) { res.status = 503; });
+  Harness h;
+  FailingCalls seen;
+  DeliveryOptions o = h.options();
+  o.on_endpoint_failing = [&](const std::string& endpoint, std::optional<std::int64_t> since) {
+    seen.calls.emplace_back(endpoint, since);
+  };
+  h.start({webhook("crm", receiver.url())}, o);
+  h.commit(7, 1, {"crm"});
+  REQUIRE(h.run_until([&] { return !h.worker->failing_since().empty(); }));
+  h.worker->reconfigure({});
+  CHECK(h.worker->failing_since().empty());
+  REQUIRE(seen.calls.size() == 2);
+  CHECK(seen.calls[1] == std::pair<std::string, std::optional<std::int64_t>>{"crm", std::nullopt});
+}
+
 TEST_CASE("a webhook.test answered 500 is tried once, dead, with its status, latency and answer recorded") {
   Receiver receiver([](int, const httplib::Request&, httplib::Response& res) {
     res.status = 500;
