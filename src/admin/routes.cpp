@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "wxlived/admin/time_text.hpp"
+#include "wxlived/admin/schedule_view.hpp"
 #include "wxlived/admin/views.hpp"
 #include "wxlived/store/state_store.hpp"
 
@@ -93,7 +94,8 @@ Reply Routes::handle(const Request& request) const {
   const std::string& path = request.path;
   const auto habits_of = app_of_habits_path(path);
   const bool known = path == "/healthz" || path == "/readyz" || path == "/metrics" || path == "/v1/rooms" ||
-                     path == "/v1/events" || (path.starts_with("/v1/rooms/") && path.size() > 10) ||
+                     path == "/v1/events" || path == "/v1/apps" ||
+                     (path.starts_with("/v1/rooms/") && path.size() > 10) ||
                      habits_of.has_value();
   if (!known) return error_reply(404, "no such path: " + path);
   if (request.method != "GET" && request.method != "HEAD") {
@@ -106,6 +108,7 @@ Reply Routes::handle(const Request& request) const {
   if (path == "/metrics") return metrics();
   if (path == "/v1/rooms") return rooms(request);
   if (path == "/v1/events") return events(request);
+  if (path == "/v1/apps") return apps(request);
   if (habits_of) return habits(request, *habits_of);
   return room(request, path.substr(10));
 }
@@ -228,6 +231,16 @@ Reply Routes::habits(const Request& request, const std::string& app) const {
   if (!found) return store_error_reply(found.error());
   if (found->empty()) return error_reply(404, "no app " + app);
   return json_reply(200, habits_summary_json(found->front()) + "\n");
+}
+
+// What each app's engine plans next (= wxlivectl schedule --json).
+Reply Routes::apps(const Request& request) const {
+  if (auto bad = check_params(request, {})) return error_reply(400, *bad);
+  auto db = store::StateStore::open_readonly(db_file_);
+  if (!db) return store_error_reply(db.error());
+  auto schedules = db->app_schedules();
+  if (!schedules) return store_error_reply(schedules.error());
+  return json_reply(200, app_plans_json(app_plans(*schedules), now_ms_()) + "\n");
 }
 
 }  // namespace wxlived::admin

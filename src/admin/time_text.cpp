@@ -1,5 +1,6 @@
 #include "wxlived/admin/time_text.hpp"
 
+#include <cctype>
 #include <chrono>
 #include <charconv>
 #include <cstdio>
@@ -45,6 +46,36 @@ std::string format_utc(std::int64_t unix_ms) {
                 static_cast<int>(hms.hours().count()), static_cast<int>(hms.minutes().count()),
                 static_cast<int>(hms.seconds().count()));
   return buffer;
+}
+
+std::string format_at_offset(std::int64_t unix_ms, int offset_minutes) {
+  if (offset_minutes == 0) return format_utc(unix_ms);
+  std::string text = format_utc(unix_ms + static_cast<std::int64_t>(offset_minutes) * 60 * 1000);
+  text.pop_back();  // the Z
+  const int minutes = offset_minutes < 0 ? -offset_minutes : offset_minutes;
+  char offset[16];
+  std::snprintf(offset, sizeof offset, "%c%02d:%02d", offset_minutes < 0 ? '-' : '+', minutes / 60, minutes % 60);
+  return text + offset;
+}
+
+std::optional<int> parse_utc_offset(std::string_view zone) {
+  auto lower = [](std::string_view s) {
+    std::string out(s);
+    for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return out;
+  };
+  const std::string z = lower(zone);
+  if (z == "utc" || z == "z" || z == "+00:00") return 0;
+  if (z == "beijing" || z == "asia/shanghai" || z == "cst") return 8 * 60;
+  // [+-]HH:MM, at most 14 hours
+  if (z.size() != 6 || (z[0] != '+' && z[0] != '-') || z[3] != ':') return std::nullopt;
+  for (std::size_t i : {1u, 2u, 4u, 5u})
+    if (z[i] < '0' || z[i] > '9') return std::nullopt;
+  const int hours = (z[1] - '0') * 10 + (z[2] - '0');
+  const int minutes = (z[4] - '0') * 10 + (z[5] - '0');
+  if (hours > 14 || minutes > 59) return std::nullopt;
+  const int total = hours * 60 + minutes;
+  return z[0] == '-' ? -total : total;
 }
 
 std::string beijing_day(std::int64_t unix_ms) {

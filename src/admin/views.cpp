@@ -30,6 +30,58 @@ void raw_json(Writer& w, const char* k, const std::string& text) {
   }
 }
 
+// The stored snapshot as WeChat gave it: the engine's own follow-up state
+// (its "wxlived" member) is internal and not shown.
+void snapshot_json(Writer& w, const std::string& text) {
+  w.Key("snapshot");
+  rapidjson::Document doc;
+  if (!parse_bounded_json(doc, text)) {
+    w.Null();
+    return;
+  }
+  if (doc.IsObject()) doc.RemoveMember("wxlived");
+  doc.Accept(w);
+}
+
+std::string member_text(const rapidjson::Value& o, const char* name) {
+  const auto it = o.FindMember(name);
+  return it != o.MemberEnd() && it->value.IsString() ? std::string(it->value.GetString()) : std::string();
+}
+
+// The segments a room.replay_ready body lists; nullopt if it is not one.
+std::optional<std::vector<ReplaySegment>> replay_segments_of(const std::string& body_json) {
+  rapidjson::Document doc;
+  if (!parse_bounded_json(doc, body_json) || !doc.IsObject()) return std::nullopt;
+  const auto data = doc.FindMember("data");
+  if (data == doc.MemberEnd() || !data->value.IsObject()) return std::nullopt;
+  const auto segments = data->value.FindMember("segments");
+  if (segments == data->value.MemberEnd() || !segments->value.IsArray()) return std::nullopt;
+  std::vector<ReplaySegment> out;
+  for (const auto& s : segments->value.GetArray()) {
+    if (s.IsObject()) out.push_back({member_text(s, "media_url"), member_text(s, "create_time"), member_text(s, "expire_time")});
+  }
+  return out;
+}
+
+store::Result<std::vector<ReplaySegment>> latest_replays(store::StateStore& store, const store::RoomRecord& room) {
+  std::vector<ReplaySegment> latest;
+  store::EventFilter filter;
+  filter.app = room.app;
+  filter.room_id = room.room_id;
+  filter.limit = 1000;
+  for (;;) {
+    auto events = store.events(filter);
+    if (!events) return Unexpected{std::move(events).error()};
+    for (const store::EventRecord& e : *events) {
+      if (e.type != "room.replay_ready") continue;
+      if (auto segments = replay_segments_of(e.body_json)) latest = std::move(*segments);
+    }
+    if (static_cast<int>(events->size()) < filter.limit) break;
+    filter.after_seq = events->back().seq;
+  }
+  return latest;
+}
+
 void room_object(Writer& w, const store::RoomRecord& r) {
   w.StartObject();
   field(w, "app", r.app);
@@ -41,7 +93,7 @@ void room_object(Writer& w, const store::RoomRecord& r) {
   time_field(w, "first_seen_ms", r.first_seen_ms);
   time_field(w, "last_seen_ms", r.last_seen_ms);
   time_field(w, "removed_at_ms", r.removed_at_ms);
-  raw_json(w, "snapshot", r.snapshot_json);
+  snapshot_json(w, r.snapshot_json);
   w.EndObject();
 }
 
@@ -112,7 +164,9 @@ store::Result<std::vector<RoomHistory>> room_histories(store::StateStore& store,
     if (r.room_id != room_id) continue;
     auto history = store.transitions(r.app, r.room_id);
     if (!history) return Unexpected{std::move(history).error()};
-    out.push_back(RoomHistory{std::move(r), std::move(*history)});
+    auto replays = latest_replays(store, r);
+    if (!replays) return Unexpected{std::move(replays).error()};
+    out.push_back(RoomHistory{std::move(r), std::move(*history), std::move(*replays)});
   }
   return out;
 }
@@ -137,6 +191,16 @@ std::string room_histories_json(const std::vector<RoomHistory>& rooms) {
     w.Key("transitions");
     w.StartArray();
     for (const auto& t : h.transitions) transition_object(w, t);
+    w.EndArray();
+    w.Key("replays");
+    w.StartArray();
+    for (const ReplaySegment& s : h.replays) {
+      w.StartObject();
+      field(w, "media_url", s.media_url);
+      field(w, "create_time", s.create_time);
+      field(w, "expire_time", s.expire_time);
+      w.EndObject();
+    }
     w.EndArray();
     w.EndObject();
   }

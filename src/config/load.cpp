@@ -63,7 +63,7 @@ int line_of(const toml::node& node) { return static_cast<int>(node.source().begi
 class ConfigReader {
  public:
   ConfigReader(std::string file, fs::path base_dir, const EnvLookup& env, LoadOptions options)
-      : file_(std::move(file)), base_dir_(std::move(base_dir)), env_(env), options_(options) {}
+      : file_(std::move(file)), base_dir_(std::move(base_dir)), env_(env), options_(std::move(options)) {}
 
   Config read(const toml::table& root) {
     Config config;
@@ -286,7 +286,7 @@ class ConfigReader {
   }
 
   std::optional<SecretValue> load_secret(const toml::table& t, const std::string& path, const SecretSource& source) {
-    auto secret = read_secret(source, base_dir_, env_);
+    auto secret = read_secret(source, base_dir_, env_, options_.credential_loads);
     if (!secret) {
       error(secret_line(t), path + "." + secret_key(source.kind), secret.error());
       return std::nullopt;

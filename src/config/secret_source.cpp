@@ -7,6 +7,8 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include "credential_load.hpp"
+
 namespace wxlived::config {
 namespace {
 
@@ -45,10 +47,23 @@ Expected<std::string, std::string> read_file_text(const std::filesystem::path& p
   return text;
 }
 
+// $CREDENTIALS_DIRECTORY/NAME under systemd; the unit's LoadCredential=
+// sources when the caller names them (check-config outside systemd).
+Expected<std::filesystem::path, std::string> credential_path(const std::string& name, const EnvLookup& env,
+                                                             const std::vector<CredentialLoad>& loads) {
+  if (!loads.empty()) return credential_file(name, loads);
+  auto dir = env("CREDENTIALS_DIRECTORY");
+  if (!dir || dir->empty())
+    return Unexpected(std::string("CREDENTIALS_DIRECTORY is not set (secret_credential needs systemd's "
+                                  "LoadCredential=; outside systemd, check the file with wxlived check-config "
+                                  "--load-credential ID:PATH as in the unit)"));
+  return std::filesystem::path(*dir) / name;
+}
+
 }  // namespace
 
 Expected<SecretValue, std::string> read_secret(const SecretSource& source, const std::filesystem::path& base_dir,
-                                               const EnvLookup& env) {
+                                               const EnvLookup& env, const std::vector<CredentialLoad>& credential_loads) {
   std::string text;
   std::string origin;
   switch (source.kind) {
@@ -71,12 +86,9 @@ Expected<SecretValue, std::string> read_secret(const SecretSource& source, const
     case SecretKind::credential: {
       if (source.reference.empty() || source.reference.find('/') != std::string::npos)
         return Unexpected(std::string("a credential name is a plain file name without '/'"));
-      auto dir = env("CREDENTIALS_DIRECTORY");
-      if (!dir || dir->empty())
-        return Unexpected(std::string("CREDENTIALS_DIRECTORY is not set (secret_credential needs systemd's "
-                                      "LoadCredential=)"));
-      const auto path = std::filesystem::path(*dir) / source.reference;
-      auto content = read_file_text(path);
+      const auto path = credential_path(source.reference, env, credential_loads);
+      if (!path) return Unexpected(path.error());
+      auto content = read_file_text(*path);
       if (!content) return Unexpected(content.error());
       text = std::move(*content);
       origin = "credential " + source.reference;

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "wxlived/config/load.hpp"
 #include "wxlived/core/expected.hpp"
@@ -20,8 +21,11 @@ struct SecretSource {
 
 // The raw text of the secret (file content, variable value), or a message.
 // Relative file paths resolve against `base_dir` (the config file's folder).
+// Credentials come from `credential_loads` when there are any, otherwise
+// from $CREDENTIALS_DIRECTORY.
 Expected<SecretValue, std::string> read_secret(const SecretSource& source, const std::filesystem::path& base_dir,
-                                               const EnvLookup& env);
+                                               const EnvLookup& env,
+                                               const std::vector<CredentialLoad>& credential_loads = {});
 
 // Splits secret text into its non-empty trimmed lines (rotation = several).
 std::vector<std::string> secret_lines(std::string_view text);

@@ -21,6 +21,12 @@
 
 namespace wxlived::ctl {
 
+std::string Context::time(std::int64_t unix_ms) const { return admin::format_at_offset(unix_ms, utc_offset_min); }
+
+std::string Context::time_or(const std::optional<std::int64_t>& unix_ms, const char* none) const {
+  return unix_ms ? time(*unix_ms) : none;
+}
+
 int store_failure(const Context& ctx, const store::StoreError& error) {
   ctx.err << "wxlivectl: " << ctx.db.string() << ": " << error.to_string() << '\n';
   return kExitFailure;
@@ -66,9 +72,6 @@ void print_json(const Context& ctx, const rapidjson::StringBuffer& buffer) {
 }
 
 void key(Writer& w, const char* k) { w.Key(k); }
-std::string text_or(const std::optional<std::int64_t>& ms, const char* none = "-") {
-  return ms ? format_utc(*ms) : none;
-}
 
 std::string json_string(const rapidjson::Value& obj, const char* k) {
   if (!obj.IsObject()) return "";
@@ -157,49 +160,10 @@ int list_rooms(const Context& ctx, const std::optional<std::string>& app) {
   Table table({"APP", "ROOM", "STATUS", "SINCE", "NAME", "LAST SEEN", "REMOVED"});
   for (const auto& r : *rooms) {
     table.add({r.app, std::to_string(r.room_id), std::to_string(r.status) + " " + std::string(status_name(r.status)),
-               format_utc(r.status_since_ms), admin::room_name(r.snapshot_json), format_utc(r.last_seen_ms),
-               text_or(r.removed_at_ms)});
+               ctx.time(r.status_since_ms), admin::room_name(r.snapshot_json), ctx.time(r.last_seen_ms),
+               ctx.time_or(r.removed_at_ms)});
   }
   table.print(ctx.out);
-  return kExitOk;
-}
-
-int show_room(const Context& ctx, std::int64_t room_id, const std::optional<std::string>& app) {
-  int rc = kExitOk;
-  auto store = open_for_reading(ctx, rc);
-  if (!store) return rc;
-  auto found = admin::room_histories(*store, room_id, app);
-  if (!found) return store_failure(ctx, found.error());
-  const std::vector<admin::RoomHistory>& histories = *found;
-  if (histories.empty()) {
-    ctx.err << "wxlivectl: no room " << room_id << (app ? " in app " + *app : std::string()) << '\n';
-    return kExitFailure;
-  }
-  if (ctx.json) {
-    ctx.out << admin::room_histories_json(histories) << '\n';
-    return kExitOk;
-  }
-  for (std::size_t i = 0; i < histories.size(); ++i) {
-    const auto& r = histories[i].room;
-    if (i > 0) ctx.out << '\n';
-    ctx.out << "app:         " << r.app << '\n'
-            << "room:        " << r.room_id << '\n'
-            << "name:        " << terminal_safe(admin::room_name(r.snapshot_json)) << '\n'
-            << "status:      " << r.status << ' ' << status_name(r.status) << " since "
-            << format_utc(r.status_since_ms) << '\n'
-            << "first seen:  " << format_utc(r.first_seen_ms) << '\n'
-            << "last seen:   " << format_utc(r.last_seen_ms) << '\n'
-            << "removed:     " << text_or(r.removed_at_ms) << '\n'
-            << "snapshot:    " << terminal_safe(r.snapshot_json) << "\n\n";
-    Table table({"AT", "FROM", "TO", "REASON", "EVENT"});
-    for (const auto& t : histories[i].transitions) {
-      table.add({format_utc(t.at_ms),
-                 t.from_status ? std::to_string(*t.from_status) + " " + std::string(status_name(*t.from_status)) : "-",
-                 std::to_string(t.to_status) + " " + std::string(status_name(t.to_status)),
-                 t.reason + (t.inferred ? " (inferred)" : ""), t.event_id.value_or("-")});
-    }
-    table.print(ctx.out);
-  }
   return kExitOk;
 }
 
@@ -214,12 +178,14 @@ int list_events(const Context& ctx, const store::EventFilter& filter) {
     return kExitOk;
   }
   Table table({"SEQ", "CREATED", "TYPE", "APP", "ROOM", "ID", "WHAT"});
-  for (const auto& e : *events) {
-    table.add({std::to_string(e.seq), format_utc(e.created_at_ms), e.type, e.app,
-               e.room_id ? std::to_string(*e.room_id) : "-", e.id, event_summary(e.body_json)});
-  }
+  for (const auto& e : *events) table.add(event_row(ctx, e));
   table.print(ctx.out);
   return kExitOk;
+}
+
+std::vector<std::string> event_row(const Context& ctx, const store::EventRecord& e) {
+  return {std::to_string(e.seq), ctx.time(e.created_at_ms), e.type, e.app, e.room_id ? std::to_string(*e.room_id) : "-",
+          e.id, event_summary(e.body_json)};
 }
 
 int list_deliveries(const Context& ctx, const store::DeliveryFilter& filter) {
@@ -270,10 +236,10 @@ int list_deliveries(const Context& ctx, const store::DeliveryFilter& filter) {
     std::string error = d.last_error.value_or("");
     if (error.size() > 80) error = error.substr(0, 77) + "...";
     table.add({ids[d.event_seq], d.endpoint, d.app, d.room_id ? std::to_string(*d.room_id) : "-",
-               std::string(store::to_string(d.state)), std::to_string(d.attempts), format_utc(d.queued_at_ms),
-               d.state == store::DeliveryState::delivered ? text_or(d.delivered_at_ms)
+               std::string(store::to_string(d.state)), std::to_string(d.attempts), ctx.time(d.queued_at_ms),
+               d.state == store::DeliveryState::delivered ? ctx.time_or(d.delivered_at_ms)
                : done                                     ? "-"
-                                                          : format_utc(d.next_attempt_at_ms),
+                                                          : ctx.time(d.next_attempt_at_ms),
                d.last_status ? std::to_string(*d.last_status) : "-", error});
   }
   table.print(ctx.out);
@@ -368,7 +334,7 @@ int show_quota(const Context& ctx, const std::string& day) {
   for (const auto& q : *days) {
     table.add({q.app, std::to_string(q.list_calls + q.replay_calls), std::to_string(q.list_calls),
                std::to_string(q.replay_calls), std::to_string(q.token_calls), std::to_string(q.quota_errors),
-               text_or(q.exhausted_at_ms)});
+               ctx.time_or(q.exhausted_at_ms)});
   }
   table.print(ctx.out);
   return kExitOk;
@@ -408,7 +374,7 @@ int list_endpoints(const Context& ctx) {
   }
   Table table({"ENDPOINT", "STATE", "DISABLED AT", "REASON"});
   for (const auto& [name, e] : all) {
-    table.add({name, e.disabled_at_ms ? "disabled" : "enabled", text_or(e.disabled_at_ms),
+    table.add({name, e.disabled_at_ms ? "disabled" : "enabled", ctx.time_or(e.disabled_at_ms),
                e.disabled_reason.value_or("")});
   }
   table.print(ctx.out);

@@ -2,7 +2,9 @@
 // wxlivectl's subcommands over the state database (SPEC section 3). Each
 // returns the process exit code: 0 ok, 1 not found or a store error (the
 // message, with the failing SQL, on stderr).
+#include <chrono>
 #include <cstdint>
+#include <functional>
 #include <filesystem>
 #include <iosfwd>
 #include <optional>
@@ -24,6 +26,11 @@ struct Context {
   std::ostream& err;
   std::int64_t now_ms = 0;
   std::vector<std::string> configured_endpoints;  // with --config
+  int utc_offset_min = 0;                         // --tz: text output only; --json stays UTC
+
+  // An instant as the tables print it: RFC 3339 at --tz's offset.
+  std::string time(std::int64_t unix_ms) const;
+  std::string time_or(const std::optional<std::int64_t>& unix_ms, const char* none = "-") const;
 };
 
 // The store error on stderr, naming the database; returns kExitFailure.
@@ -38,6 +45,15 @@ std::optional<store::StateStore> open_for_writing(const Context& ctx, int& rc);
 int list_rooms(const Context& ctx, const std::optional<std::string>& app);
 int show_room(const Context& ctx, std::int64_t room_id, const std::optional<std::string>& app);
 int list_events(const Context& ctx, const store::EventFilter& filter);
+// events --follow: the matching events as they are committed, one line each
+// (--json: one compact JSON object per line), until interrupted. Without
+// --since or --after it starts after the newest event. Polls every `poll`.
+int follow_events(const Context& ctx, store::EventFilter filter, std::chrono::milliseconds poll,
+                  const std::function<bool()>& keep_going);
+// One event as the events table shows it.
+std::vector<std::string> event_row(const Context& ctx, const store::EventRecord& e);
+// What each app's engine plans next (or only `app`'s: 1 if none is stored).
+int show_schedule(const Context& ctx, const std::optional<std::string>& app);
 int list_deliveries(const Context& ctx, const store::DeliveryFilter& filter);
 int redeliver_events(const Context& ctx, const std::vector<std::string>& event_ids,
                      const std::optional<std::string>& endpoint);

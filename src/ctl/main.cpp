@@ -5,6 +5,7 @@
 // Never prints a secret or a token: it reads no secret and never the kv table.
 #include <CLI/CLI.hpp>
 
+#include <csignal>
 #include <iostream>
 
 #include "commands.hpp"
@@ -15,6 +16,12 @@
 #include "wxlived/version.hpp"
 
 using namespace wxlived::ctl;
+
+namespace {
+// events --follow runs until SIGINT/SIGTERM; the loop finishes its poll and returns 0.
+volatile std::sig_atomic_t g_stop_following = 0;
+extern "C" void stop_following(int) { g_stop_following = 1; }
+}  // namespace
 
 int main(int argc, char** argv) {
   CLI::App app{"wxlivectl: reads and repairs wxlived's state database while the daemon runs."};
@@ -28,6 +35,12 @@ int main(int argc, char** argv) {
   auto* config_opt = app.add_option("--config", config_file, "the daemon's config file, to find the database");
   db_opt->excludes(config_opt);
   app.add_flag("--json", json, "one JSON document on stdout instead of a table");
+  std::string tz = "UTC";
+  app.add_option("--tz", tz, "times in tables at this offset: UTC (default), Beijing, +08:00 (--json stays UTC)")
+      ->check([](const std::string& zone) {
+        return wxlived::admin::parse_utc_offset(zone) ? std::string()
+                                                      : "not a zone: UTC, Beijing, Asia/Shanghai or +HH:MM";
+      });
   app.fallthrough();  // global options may follow the subcommand
 
   std::optional<std::string> app_name;
@@ -54,6 +67,8 @@ int main(int argc, char** argv) {
   events->add_option("--since", since, "RFC 3339 time, unix seconds, or an age such as 2h or 7d");
   events->add_option("--after", after_seq, "only events after this seq (paging)");
   events->add_option("--limit", limit, "at most this many (default 100)");
+  bool follow = false;
+  events->add_flag("--follow,-f", follow, "keep printing new events as they are committed (--json: one per line)");
   auto* deliveries = app.add_subcommand("deliveries", "deliveries per (event, endpoint) and their state");
   deliveries->add_option("--endpoint", endpoint, "only this endpoint");
   deliveries->add_option("--state", state, "pending, failed, delivered or dead")
@@ -72,6 +87,9 @@ int main(int argc, char** argv) {
   std::optional<std::string> habits_app;
   auto* habits = app.add_subcommand("habits", "what each app's rooms usually do, learned beside the prior");
   habits->add_option("APP", habits_app, "only this app");
+  std::optional<std::string> schedule_app;
+  auto* schedule = app.add_subcommand("schedule", "what each app's engine plans next: the call, when, why, the budget");
+  schedule->add_option("APP", schedule_app, "only this app");
   ExportOptions export_options;
   std::string export_out;
   auto* export_cmd = app.add_subcommand(
@@ -103,6 +121,7 @@ int main(int argc, char** argv) {
   }
 
   Context ctx{{}, json, std::cout, std::cerr, now_unix_ms(), {}};
+  ctx.utc_offset_min = wxlived::admin::parse_utc_offset(tz).value_or(0);
   std::optional<wxlived::config::Config> config;
   if (!config_file.empty()) {
     // Secrets (often only in the service's $CREDENTIALS_DIRECTORY) are not
@@ -141,6 +160,11 @@ int main(int argc, char** argv) {
       }
       filter.since_ms = *at;
     }
+    if (follow) {
+      std::signal(SIGINT, stop_following);
+      std::signal(SIGTERM, stop_following);
+      return follow_events(ctx, filter, std::chrono::seconds(1), [] { return !g_stop_following; });
+    }
     return list_events(ctx, filter);
   }
   if (deliveries->parsed()) {
@@ -158,6 +182,7 @@ int main(int argc, char** argv) {
   if (endpoints->parsed()) return list_endpoints(ctx);
   if (enable->parsed()) return enable_endpoint(ctx, endpoint_name);
   if (habits->parsed()) return show_habits(ctx, habits_app);
+  if (schedule->parsed()) return show_schedule(ctx, schedule_app);
   if (export_cmd->parsed()) {
     export_options.app = app_name;
     if (!export_out.empty()) export_options.out = export_out;

@@ -2,11 +2,50 @@
 
 #include <asio/post.hpp>
 
+#include <variant>
+#include <vector>
+
 #include "observation_mapping.hpp"
 #include "token_persistence.hpp"
+#include "wxlived/engine/status.hpp"
 #include "wxlived/log/log.hpp"
 
 namespace wxlived::daemon {
+
+namespace {
+
+// An engine warning as one log line: its stable message, the app, its fields.
+void log_engine_warning(const std::string& app, const engine::Warning& w) {
+  std::vector<log::Field> fields;
+  fields.reserve(w.fields.size() + 1);
+  fields.push_back({"app", app});
+  for (const auto& [key, value] : w.fields) {
+    std::visit([&](const auto& v) { fields.push_back({key, log::FieldValue(v)}); }, value);
+  }
+  log::write(log::Level::warn, w.msg, fields);
+}
+
+// One line per committed event; a status change carries its from/to codes
+// and names (log monitoring filters on to_name="banned" without parsing bodies).
+void log_event_line(const std::string& app, const engine::EventOut& e,
+                    const std::vector<engine::TransitionOut>& transitions) {
+  for (const engine::TransitionOut& t : transitions) {
+    if (t.event_id != e.id || !t.from) continue;
+    log::info("event", {{"app", app},
+                        {"type", e.type},
+                        {"room_id", e.room_id.value_or(0)},
+                        {"event_id", e.id},
+                        {"from", *t.from},
+                        {"to", t.to},
+                        {"from_name", engine::status_name(*t.from)},
+                        {"to_name", engine::status_name(t.to)},
+                        {"reason", t.reason}});
+    return;
+  }
+  log::info("event", {{"app", app}, {"type", e.type}, {"room_id", e.room_id.value_or(0)}, {"event_id", e.id}});
+}
+
+}  // namespace
 
 engine::EngineSettings engine_settings(const config::Config& config, const config::AppSettings& app) {
   engine::EngineSettings s;
@@ -157,7 +196,7 @@ void AppRunner::answered(engine::Effects effects) {
 }
 
 bool AppRunner::commit(engine::Effects effects) {
-  for (const auto& w : effects.warnings) log::warn(w, {{"app", app_.name}});
+  for (const auto& w : effects.warnings) log_engine_warning(app_.name, w);
   if (effects.empty()) {
     if (hooks_.committed) hooks_.committed(*this, {});
     return true;
@@ -166,10 +205,7 @@ bool AppRunner::commit(engine::Effects effects) {
   std::vector<std::string> event_types;
   for (const auto& e : effects.events) {
     event_types.push_back(e.type);
-    log::info("event", {{"app", app_.name},
-                        {"type", e.type},
-                        {"room_id", e.room_id.value_or(0)},
-                        {"event_id", e.id}});
+    log_event_line(app_.name, e, effects.transitions);
     // The two app-level alarms also get a line of their own at a level
     // log monitoring pages on.
     if (e.type == "app.auth_failed")

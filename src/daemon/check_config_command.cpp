@@ -2,12 +2,15 @@
 
 #include <ostream>
 
-#include "wxlived/config/load.hpp"
 
 namespace wxlived::daemon {
 
-int check_config_command(const std::filesystem::path& config_file, std::ostream& out, std::ostream& err) {
-  auto config = config::load_config(config_file);
+int check_config_command(const std::filesystem::path& config_file,
+                         const std::vector<config::CredentialLoad>& credential_loads, std::ostream& out,
+                         std::ostream& err) {
+  config::LoadOptions options;
+  options.credential_loads = credential_loads;
+  auto config = config::load_config(config_file, config::process_environment(), options);
   if (!config) {
     for (const auto& problem : config.error()) err << problem.to_string() << '\n';
     return 2;

@@ -6,6 +6,7 @@
 #include <csignal>
 #include <utility>
 
+#include "restart_only_keys.hpp"
 #include "state_permissions.hpp"
 #include "wxlived/config/load.hpp"
 #include "wxlived/log/journal_stream.hpp"
@@ -57,7 +58,7 @@ void configure_daemon_logging(const config::Config& config) {
   settings.journal = log::stderr_is_journal();
   log::configure_logging(settings);
   log::process_redactor().set_secrets(config.secret_values());
-  for (const auto& warning : config.warnings) log::warn("config", {{"warning", warning}});
+  for (const auto& warning : config.warnings) log::warn("config warning", {{"warning", warning}});
 }
 
 Daemon::Daemon(config::Config config, std::filesystem::path config_file)
@@ -186,12 +187,7 @@ void Daemon::reload() {
     notifier_.ready(status_text());
     return;
   }
-  // The one key that cannot change in a running daemon: the store is open.
-  if (fresh->daemon.state_dir != config_.daemon.state_dir)
-    log::warn("[daemon] state_dir needs a restart; keeping the old one until then",
-              {{"key", "state_dir"}, {"kept", config_.daemon.state_dir.string()},
-               {"configured", fresh->daemon.state_dir.string()}});
-  fresh->daemon.state_dir = config_.daemon.state_dir;
+  const auto restart_only = keep_restart_only_values(config_, *fresh);
   std::string admin_error;
   if (!observability_->relisten(*fresh, admin_error)) {
     log::error("[daemon] admin_listen: the new address cannot be used; keeping the old one",
@@ -200,6 +196,7 @@ void Daemon::reload() {
   }
   const config::Config old_config = std::exchange(config_, std::move(*fresh));
   configure_daemon_logging(config_);
+  warn_restart_only_changes(restart_only);  // after: in the new log format
   delivery_->reconfigure(config_.webhooks);
   delivery_->set_policy(delivery_policy(config_));
   std::vector<std::string> endpoints;

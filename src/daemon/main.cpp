@@ -33,6 +33,17 @@ int main(int argc, char** argv) {
   auto* check = app.add_subcommand("check-config", "Validate a config file: exit 0 with a summary, or 2 with "
                                                    "every problem as FILE:LINE: key: message");
   check->add_option("--config", config_file, "Config file (TOML)")->required();
+  std::vector<std::string> credential_loads;
+  check->add_option("--load-credential", credential_loads,
+                    "ID:PATH, as the unit's LoadCredential= line: read secret_credential names from PATH (a "
+                    "folder: its file F is the credential ID_F) instead of $CREDENTIALS_DIRECTORY. For the "
+                    "install check from a shell: --load-credential secrets:/etc/wxlived/secrets")
+      ->check(CLI::Validator(
+          [](std::string& text) {
+            auto load = wxlived::config::parse_credential_load(text);
+            return load ? std::string() : load.error();
+          },
+          "ID:PATH"));
 
   std::string run_config;
   auto* run = app.add_subcommand("run", "Run the daemon: poll WeChat within the quota, keep the state, deliver "
@@ -81,7 +92,11 @@ int main(int argc, char** argv) {
 
   if (run->parsed()) return wxlived::daemon::run_command(run_config);
   std::signal(SIGHUP, SIG_DFL);  // the offline tools end with their terminal, as usual
-  if (check->parsed()) return wxlived::daemon::check_config_command(config_file, std::cout, std::cerr);
+  if (check->parsed()) {
+    std::vector<wxlived::config::CredentialLoad> loads;
+    for (const std::string& text : credential_loads) loads.push_back(*wxlived::config::parse_credential_load(text));
+    return wxlived::daemon::check_config_command(config_file, loads, std::cout, std::cerr);
+  }
   if (simulate->parsed()) {
     sim.policies.clear();
     for (const std::string& p : policies) {

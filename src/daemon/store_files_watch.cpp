@@ -48,9 +48,9 @@ void StoreFilesWatch::check() {
   }
   if (reported_) return;
   reported_ = true;
-  log::error(problem + " under the running daemon: readers (wxlivectl, the admin port) fail with I/O errors and "
-                       "recent changes are lost at the next restart; stop the daemon and restore the file",
-             {{"db", db_file_.string()}});
+  log::error("state database files removed under the running daemon: readers (wxlivectl, the admin port) fail "
+             "with I/O errors and recent changes are lost at the next restart; stop the daemon and restore the file",
+             {{"db", db_file_.string()}, {"problem", problem}});
 }
 
 }  // namespace wxlived::daemon

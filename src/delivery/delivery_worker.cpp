@@ -418,7 +418,7 @@ void DeliveryWorker::disable(const Answered& a) {
   }
   log::error(
       "WEBHOOK ENDPOINT DISABLED: the receiver answered 410 Gone; its deliveries wait until an operator runs "
-      "`wxlivectl enable-endpoint NAME`",
+      "wxlivectl enable-endpoint",
       {{"endpoint", a.attempt.endpoint}, {"url", a.url}, {"event_id", a.event_id}});
   std::erase_if(ready_, [&](const store::DueDelivery& d) { return d.delivery.endpoint == a.attempt.endpoint; });
 }

@@ -25,11 +25,12 @@ ReplaySettings replay_settings_of(const EngineSettings& s) {
   return ReplaySettings{s.replay_delay, s.min_interval, s.replay_give_up, s.replay_followup, s.replay_followups};
 }
 
-std::string describe(const liveapi::ApiError& error) {
-  std::string text = liveapi::to_string(error.outcome);
-  if (error.errcode != 0) text += " errcode " + std::to_string(error.errcode);
-  if (error.http_status != 0) text += " http " + std::to_string(error.http_status);
-  return text;
+// An API failure's outcome, errcode and HTTP status as fields (its detail,
+// WeChat's errmsg, stays out of the engine: the client logs it, redacted).
+void add_error_fields(Warning& w, const liveapi::ApiError& error) {
+  w.fields.emplace_back("outcome", std::string(liveapi::to_string(error.outcome)));
+  if (error.errcode != 0) w.fields.emplace_back("errcode", static_cast<std::int64_t>(error.errcode));
+  if (error.http_status != 0) w.fields.emplace_back("http_status", static_cast<std::int64_t>(error.http_status));
 }
 
 }  // namespace
@@ -80,7 +81,7 @@ Effects AppEngine::restore(const RestoredApp& saved, Millis now) {
     if (auto memory = snapshot_from_json(r.snapshot_json)) {
       room.memory = std::move(*memory);
     } else {
-      out.warnings.push_back("room " + std::to_string(r.room_id) + ": unreadable snapshot, keeping status only");
+      out.warnings.push_back({"stored room snapshot unreadable; keeping its status only", {{"room_id", r.room_id}}});
     }
     room.memory.info.roomid = r.room_id;
     room.memory.info.live_status = r.status;
@@ -96,7 +97,7 @@ Effects AppEngine::restore(const RestoredApp& saved, Millis now) {
     if (auto habits = habits_from_json(*saved.habits_json)) {
       habits_ = std::move(*habits);
     } else {
-      out.warnings.push_back("stored habits unreadable: starting again from the prior");
+      out.warnings.push_back({"stored habits unreadable; starting again from the prior", {}});
     }
   }
   health_ = saved.health;
@@ -311,7 +312,7 @@ bool AppEngine::take_inflight(const Call& call) {
 Effects AppEngine::on_list_page(Millis now, const Call& call, const liveapi::RoomListPage& page) {
   Effects out;
   if (!take_inflight(call)) {
-    out.warnings.push_back("list answer for a call not in flight: ignored");
+    out.warnings.push_back({"answer for a call not in flight ignored", {{"call", "list"}}});
     return out;
   }
   note_success(now, out);
@@ -327,10 +328,10 @@ Effects AppEngine::on_list_page(Millis now, const Call& call, const liveapi::Roo
       s.end = std::min(page.total, s.end + std::max<std::int64_t>(0, page.total - listed));
     }
     if (s.end > scheduler_.max_sweep_rooms(ledger_)) {
-      out.warnings.push_back("the list says " + std::to_string(page.total) + " rooms; a sweep reads at most " +
-                             std::to_string(scheduler_.max_sweep_rooms(ledger_)) + " (" +
-                             std::to_string(static_cast<int>(settings_.max_sweep_share * 100)) +
-                             " % of the daily quota in pages)");
+      out.warnings.push_back({"list total above what a sweep may read; sweep capped",
+                              {{"total", page.total},
+                               {"max_sweep_rooms", scheduler_.max_sweep_rooms(ledger_)},
+                               {"max_sweep_share_pct", static_cast<std::int64_t>(settings_.max_sweep_share * 100)}}});
       s.end = scheduler_.max_sweep_rooms(ledger_);
     }
   } else if (*s.total != page.total) {
@@ -348,8 +349,7 @@ Effects AppEngine::on_list_page(Millis now, const Call& call, const liveapi::Roo
   const auto repeated = static_cast<std::int64_t>(page.rooms.size()) - fresh;
   if (repeated > 0) {
     s.consistent = false;
-    out.warnings.push_back(std::to_string(repeated) + " room(s) at list start " + std::to_string(call.start) +
-                           " already seen in this sweep: ignored");
+    out.warnings.push_back({"rooms already seen in this sweep ignored", {{"rooms", repeated}, {"start", call.start}}});
   }
   const std::int64_t expected = std::max<std::int64_t>(0, std::min(call.limit, page.total - call.start));
   const bool short_page = static_cast<std::int64_t>(page.rooms.size()) + page.dropped < expected;
@@ -357,8 +357,7 @@ Effects AppEngine::on_list_page(Millis now, const Call& call, const liveapi::Roo
   // A later page with nothing new is a list that is not what its total
   // says (a lying total spent a whole day's quota in two seconds): stop.
   const bool stale_page = call.start > 0 && !page.rooms.empty() && fresh == 0;
-  if (stale_page) out.warnings.push_back("list page at start " + std::to_string(call.start) +
-                                         " brought no room not already seen: sweep ended");
+  if (stale_page) out.warnings.push_back({"list page brought no new room; sweep ended", {{"start", call.start}}});
   s.next_start = call.start + call.limit;
   if (short_page || stale_page || page.rooms.empty() || s.next_start >= std::min(s.end, page.total))
     finish_sweep(now, out);
@@ -390,10 +389,9 @@ void AppEngine::finish_sweep(Millis now, Effects& out) {
 }
 
 void AppEngine::observe_room(Millis now, const liveapi::RoomInfo& info, Effects& out) {
-  const std::string label = "room " + std::to_string(info.roomid);
   if (!is_known_status(info.live_status)) {
-    out.warnings.push_back(label + ": unknown live_status " + std::to_string(info.live_status) +
-                           ", recorded as seen, status unchanged");
+    out.warnings.push_back({"unknown live_status; room recorded as seen, status unchanged",
+                            {{"room_id", info.roomid}, {"live_status", static_cast<std::int64_t>(info.live_status)}}});
   }
   auto it = rooms_.find(info.roomid);
   if (it == rooms_.end() || it->second.removed_at) {
@@ -429,8 +427,12 @@ void AppEngine::observe_room(Millis now, const liveapi::RoomInfo& info, Effects&
   // flapping between -1, 0 and 999 would otherwise announce an event per poll.
   if (to != from && is_known_status(to)) {
     if (is_terminal_status(from)) {
-      out.warnings.push_back(label + ": " + std::to_string(from) + " -> " + std::to_string(to) +
-                             " after a final status, recorded as observed");
+      out.warnings.push_back({"status changed after a final status; recorded as observed",
+                              {{"room_id", info.roomid},
+                               {"from", static_cast<std::int64_t>(from)},
+                               {"to", static_cast<std::int64_t>(to)},
+                               {"from_name", std::string(status_name(from))},
+                               {"to_name", std::string(status_name(to))}}});
     }
     std::string reason = "observed";
     Millis at = now;
@@ -488,7 +490,7 @@ void AppEngine::flush_habits(Effects& out) {
 Effects AppEngine::on_replay(Millis now, const Call& call, const liveapi::ReplayPage& page) {
   Effects out;
   if (!take_inflight(call)) {
-    out.warnings.push_back("replay answer for a call not in flight: ignored");
+    out.warnings.push_back({"answer for a call not in flight ignored", {{"call", "replay"}}});
     return out;
   }
   note_success(now, out);
@@ -509,8 +511,8 @@ Effects AppEngine::on_replay(Millis now, const Call& call, const liveapi::Replay
       emit(out, "room.replay_ready", call.room_id, replay_event_body(identity_, room.memory.info, segments, now), now);
       break;
     case ReplayVerdict::gave_up:
-      out.warnings.push_back("room " + std::to_string(call.room_id) + ": no replay after " +
-                             std::to_string((now - first_check) / kMinute) + " min of checks, giving up");
+      out.warnings.push_back({"no replay after the checks; giving up",
+                              {{"room_id", call.room_id}, {"checked_for_min", (now - first_check) / kMinute}}});
       break;
     case ReplayVerdict::nothing_new: break;
   }
@@ -533,7 +535,7 @@ Effects AppEngine::on_quota(Millis now, const Call& call, const liveapi::QuotaIn
 Effects AppEngine::on_failure(Millis now, const Call& call, const liveapi::ApiError& error) {
   Effects out;
   if (!take_inflight(call)) {
-    out.warnings.push_back("failure for a call not in flight: ignored");
+    out.warnings.push_back({"answer for a call not in flight ignored", {{"call", std::string(to_string(call.kind))}}});
     return out;
   }
   if (call.kind == Call::Kind::list && error.outcome == liveapi::Outcome::no_rooms) {
@@ -553,9 +555,10 @@ Effects AppEngine::on_failure(Millis now, const Call& call, const liveapi::ApiEr
     ++quota_api_failures_;
     const Millis wait = doubled(settings_.quota_api_retry, quota_api_failures_ - 1, settings_.max_quota_api_retry);
     quota_ask_at_ = std::min(now + wait, next_beijing_midnight(now));
-    out.warnings.push_back("quota API failed (" + describe(error) + "): using daily_quota " +
-                           std::to_string(ledger_.limit()) + " until it answers, asking again in " +
-                           std::to_string((quota_ask_at_ - now) / kSecond) + " s");
+    Warning w{"quota API failed; using the fallback daily_quota until it answers",
+              {{"daily_quota", ledger_.limit()}, {"retry_in_s", (quota_ask_at_ - now) / kSecond}}};
+    add_error_fields(w, error);
+    out.warnings.push_back(std::move(w));
     return out;
   }
   switch (error.outcome) {
@@ -599,8 +602,9 @@ Effects AppEngine::on_failure(Millis now, const Call& call, const liveapi::ApiEr
       upsert(it->second, out);
     }
   }
-  out.warnings.push_back(std::string(to_string(call.kind)) + " call failed: " + describe(error) + ", retry in " +
-                         std::to_string(backoff / kSecond) + " s");
+  Warning w{"backing off after a failed WeChat call", {{"call", std::string(to_string(call.kind))}, {"retry_in_s", backoff / kSecond}}};
+  add_error_fields(w, error);
+  out.warnings.push_back(std::move(w));
   return out;
 }
 
@@ -618,8 +622,8 @@ Effects AppEngine::on_replay_room_gone(Millis now, const Call& call) {
     upsert(it->second, out);
   }
   scheduler_.want_full_sweep();
-  out.warnings.push_back("replay of room " + std::to_string(call.room_id) +
-                         ": WeChat says the room does not exist (300022); replay follow-up stopped, next sweep complete");
+  out.warnings.push_back({"replay room does not exist; follow-up stopped, next sweep complete",
+                          {{"room_id", call.room_id}, {"errcode", static_cast<std::int64_t>(300022)}}});
   return out;
 }
 

@@ -47,4 +47,10 @@ void Effects::append(Effects&& other) {
   if (other.habits_json) habits_json = std::move(other.habits_json);
 }
 
+const Warning::Value* Warning::field(std::string_view key) const {
+  for (const auto& [k, v] : fields)
+    if (k == key) return &v;
+  return nullptr;
+}
+
 }  // namespace wxlived::engine

@@ -224,4 +224,11 @@ Result<void> StateStore::drop_app_schedule(std::string_view app) {
   return db_.run("DELETE FROM app_schedule WHERE app = ?1", app);
 }
 
+Result<std::int64_t> StateStore::last_event_seq() {
+  auto found = detail::select_one<std::int64_t>(
+      db_, "SELECT COALESCE(MAX(seq), 0) FROM events", [](const Query& q) { return q.int64(0); });
+  if (!found) return Unexpected{std::move(found).error()};
+  return found->value_or(0);
+}
+
 }  // namespace wxlived::store

@@ -291,6 +291,31 @@ TEST_CASE("a running daemon's admin server agrees with its database and with wxl
   CHECK(std::string(parse(http_habits)["app"].GetString()) == "shop");
   CHECK(d.status("/v1/apps/nope/habits") == 404);
 
+  // /v1/apps is `wxlivectl schedule --json`: the plan the running engine
+  // wrote when the app went idle (retried: in_s counts from each reader's
+  // now, and the engine may plan again between the two reads).
+  std::string http_apps;
+  std::string ctl_schedule;
+  const bool same_plan = eventually([&] {
+    http_apps = d.body("/v1/apps");
+    const auto r = d.ctl("schedule --json");
+    ctl_schedule = r.output;
+    return r.exit_code == 0 && http_apps == ctl_schedule;
+  }, 30s);
+  CHECK_MESSAGE(same_plan, "http:\n" << http_apps << "\nctl:\n" << ctl_schedule);
+  const auto apps = parse(http_apps);
+  REQUIRE(apps.Size() == 1);
+  CHECK(std::string(apps[0]["app"].GetString()) == "shop");
+  const std::string call = apps[0]["next"]["call"].GetString();
+  CHECK((call == "list" || call == "replay"));
+  CHECK(apps[0]["next"]["at_ms"].GetInt64() > apps[0]["written_at_ms"].GetInt64() - 1000);
+  CHECK(apps[0]["budget"]["daily_limit"].GetInt64() == 1000000);
+  CHECK(apps[0]["budget"]["used_today"].GetInt64() > 0);
+  CHECK(std::string(apps[0]["pace"]["policy"].GetString()) == "adaptive");
+  const auto words = d.ctl("schedule shop");
+  CHECK(words.exit_code == 0);
+  CHECK(words.output.find("next call:  ") != std::string::npos);
+
   // /v1/rooms/41 carries its transitions: created 102, live 101, paused 105.
   const auto room41 = parse(d.body("/v1/rooms/41"));
   REQUIRE(room41.Size() == 1);

@@ -5,6 +5,7 @@
 
 #include "support/config_fixture.hpp"
 #include "support/run_process.hpp"
+#include "support/temp_dir.hpp"
 #include "wxlived/version.hpp"
 
 using wxlived::testing::bin;
@@ -42,6 +43,58 @@ TEST_CASE("check-config never prints a secret value") {
   CHECK(good.exit_code == 0);
   CHECK(good.output.find(wxlived::testing::kAppSecret) == std::string::npos);
   CHECK(good.output.find(wxlived::testing::kHookSecret) == std::string::npos);
+}
+
+namespace {
+
+// The shipped config, checked from a shell as docs/OPERATIONS.md says, with
+// the secrets where the install puts them (here in a temp folder).
+struct ShippedConfigCheck {
+  wxlived::testing::TempDir dir;
+  const std::string config = WXLIVED_SOURCE_DIR "/etc/wxlived.toml";
+
+  ShippedConfigCheck() {
+    dir.write("secrets/shop", std::string(wxlived::testing::kAppSecret) + "\n");
+    dir.write("secrets/crm-hook", std::string(wxlived::testing::kHookSecret) + "\n");
+  }
+  wxlived::testing::ProcessResult check(const std::string& extra) const {
+    return run_process("env -u CREDENTIALS_DIRECTORY " + bin("wxlived") + " check-config --config " + config + " " +
+                       extra);
+  }
+};
+
+}  // namespace
+
+TEST_CASE("check-config outside systemd reads secret_credential from the unit's LoadCredential= folder") {
+  ShippedConfigCheck install;
+  auto r = install.check("--load-credential secrets:" + (install.dir / "secrets").string());
+  CHECK(r.exit_code == 0);
+  CHECK(r.output == install.config + ": ok: 1 app (shop), 1 webhook (crm), state dir /var/lib/wxlived\n");
+}
+
+TEST_CASE("check-config outside systemd names a missing secret file at its config line, and prints no secret") {
+  ShippedConfigCheck install;
+  std::filesystem::remove(install.dir / "secrets/shop");
+  auto r = install.check("--load-credential secrets:" + (install.dir / "secrets").string());
+  CHECK(r.exit_code == 2);
+  CHECK(r.output == install.config + ":17: app[0].secret_credential: cannot read " +
+                        (install.dir / "secrets/shop").string() + ": No such file or directory\n");
+  CHECK(r.output.find(wxlived::testing::kHookSecret) == std::string::npos);
+}
+
+TEST_CASE("check-config outside systemd without --load-credential says how to check credentials") {
+  ShippedConfigCheck install;
+  auto r = install.check("");
+  CHECK(r.exit_code == 2);
+  CHECK(r.output.find(install.config + ":17: app[0].secret_credential: CREDENTIALS_DIRECTORY is not set") == 0);
+  CHECK(r.output.find("--load-credential ID:PATH") != std::string::npos);
+}
+
+TEST_CASE("check-config --load-credential that is not ID:PATH is a usage error") {
+  ShippedConfigCheck install;
+  auto r = install.check("--load-credential /etc/wxlived/secrets");
+  CHECK(r.exit_code == 64);
+  CHECK(r.output.find("is not ID:PATH") != std::string::npos);
 }
 
 TEST_CASE("each binary answers --version and --help") {

@@ -76,6 +76,19 @@ TEST_CASE("every true transition and replay arrives signed in chains per room") 
     CHECK(r.status == stack.truth().at(r.room_id).final_status);
   }
   for (const auto& d : stored_deliveries(stack.db())) CHECK(d.state == wxlived::store::DeliveryState::delivered);
+
+  // Each status change's event line names both statuses, as fields of the
+  // one stable msg (log monitors filter on to_name without parsing bodies).
+  const std::string log = stack.daemon_logs();
+  std::size_t changes = 0;
+  for (std::size_t at = log.find(" info event "); at != std::string::npos; at = log.find(" info event ", at + 1)) {
+    const std::string line = log.substr(at, log.find('\n', at) - at);
+    if (line.find("type=room.status_changed") == std::string::npos) continue;
+    ++changes;
+    CHECK_MESSAGE(line.find(" from_name=") != std::string::npos, line);
+    CHECK_MESSAGE(line.find(" to_name=") != std::string::npos, line);
+  }
+  CHECK(changes > 0);
 }
 
 TEST_CASE("a receiver answering 503 every 7th request and then down for a while loses nothing") {

@@ -258,7 +258,7 @@ TEST_CASE("SIGHUP applies max_retry_age_s and a moved admin_listen and names sta
   CHECK(healthz("127.0.0.2", new_port) == 200);
   CHECK(healthz("127.0.0.1", old_port) == 0);
   // The one key that needs a restart is named, and the store stays where it was.
-  CHECK(stack.log_count("state_dir needs a restart") == 1);
+  CHECK(stack.log_count("needs a restart: the running value is kept until then key=daemon.state_dir") == 1);
   CHECK_FALSE(std::filesystem::exists(stack.db().parent_path().parent_path() / "state-elsewhere"));
 
   // The new retry age decides: the first events, queued at the start of the

@@ -216,7 +216,7 @@ TEST_CASE("a replay answered room-not-found stops its follow-up and the next swe
   CHECK(next_sweep_pages == std::vector<std::int64_t>{0, 100, 200});
   CHECK(removed[0]->created_at >= next_sweep);
   CHECK(removed[0]->created_at < next_sweep + kMinute);
-  for (const std::string& w : d.all.warnings) CHECK(w.find("retry in") == std::string::npos);  // no backoff
+  for (const Warning& w : d.all.warnings) CHECK(w.field("retry_in_s") == nullptr);  // no backoff
 }
 
 TEST_CASE("the fixed policy sweeps full depth at the even-spending interval") {

@@ -117,7 +117,9 @@ TEST_CASE("103 then 101 is recorded as observed with a warning") {
   const Effects e = observe(engine, t1, {room(7, kLive, kT0 - 2 * kHour, kT0 - kHour)});
   CHECK(events_of(e, "room.status_changed").size() == 1);
   REQUIRE(e.warnings.size() == 1);
-  CHECK(e.warnings[0].find("103 -> 101") != std::string::npos);
+  CHECK(e.warnings[0].msg == "status changed after a final status; recorded as observed");
+  CHECK(*e.warnings[0].field("from") == Warning::Value(std::int64_t{103}));
+  CHECK(*e.warnings[0].field("to_name") == Warning::Value(std::string("live")));
   CHECK(engine.room_status(7) == kLive);
 }
 
@@ -129,7 +131,8 @@ TEST_CASE("an unknown status code is recorded as seen with a warning, never as a
   const Effects e = observe(engine, t1, {room(7, 120, kT0, kT0 + kHour)});
   CHECK(events_of(e, "room.status_changed").empty());
   REQUIRE_FALSE(e.warnings.empty());
-  CHECK(e.warnings[0].find("unknown live_status 120") != std::string::npos);
+  CHECK(e.warnings[0].msg == "unknown live_status; room recorded as seen, status unchanged");
+  CHECK(*e.warnings[0].field("live_status") == Warning::Value(std::int64_t{120}));
   CHECK(engine.room_status(7) == kLive);
 }
 

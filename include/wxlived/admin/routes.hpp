@@ -57,6 +57,7 @@ class Routes {
   Reply room(const Request& request, const std::string& id) const;
   Reply events(const Request& request) const;
   Reply habits(const Request& request, const std::string& app) const;
+  Reply apps(const Request& request) const;
 
   std::filesystem::path db_file_;
   const Metrics& metrics_;

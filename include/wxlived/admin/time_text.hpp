@@ -14,6 +14,12 @@ std::int64_t now_unix_ms();
 
 // "2026-11-24T12:00:05Z" (UTC, whole seconds).
 std::string format_utc(std::int64_t unix_ms);
+// The same instant at a fixed offset from UTC, RFC 3339: 2026-11-24T20:00:05+08:00
+// (offset 0 is format_utc's ...Z).
+std::string format_at_offset(std::int64_t unix_ms, int offset_minutes);
+// "UTC", "Z", "Beijing", "Asia/Shanghai", "+08:00", "-05:30" -> minutes east of
+// UTC; nullopt for anything else (fixed offsets only: Beijing has no DST).
+std::optional<int> parse_utc_offset(std::string_view zone);
 
 // --since / ?since=: an RFC 3339 time ("2026-11-24T12:00:00Z", "...+08:00"),
 // a date ("2026-11-24", midnight UTC), unix seconds ("1764000000"), or an age

@@ -14,10 +14,19 @@
 
 namespace wxlived::admin {
 
-// A room with its status history (oldest first).
+// One replay video of a room, as WeChat gave it (RFC 3339 text).
+struct ReplaySegment {
+  std::string media_url;
+  std::string create_time;
+  std::string expire_time;
+};
+
+// A room with its status history (oldest first) and its replay segments
+// (those of its latest room.replay_ready event, which carries all so far).
 struct RoomHistory {
   store::RoomRecord room;
   std::vector<store::TransitionRecord> transitions;
+  std::vector<ReplaySegment> replays;
 };
 
 // Every room with this id (one per app that has it, or only `app`'s), each
@@ -27,7 +36,9 @@ store::Result<std::vector<RoomHistory>> room_histories(store::StateStore& store,
 
 // [ {app, room_id, status, status_name, status_since_ms, status_since, name, ...}, ... ]
 std::string rooms_json(const std::vector<store::RoomRecord>& rooms);
-// [ {"room": {...}, "transitions": [ {id, from, to, at_ms, at, reason, inferred, event_id}, ... ]}, ... ]
+// [ {"room": {...}, "transitions": [ {id, from, to, at_ms, at, reason, inferred, event_id}, ... ],
+//     "replays": [ {media_url, create_time, expire_time}, ... ]}, ... ]
+// A room's "snapshot" is WeChat's fields only, never the engine's follow-up state.
 std::string room_histories_json(const std::vector<RoomHistory>& rooms);
 // [ {seq, id, type, app, room_id, created_at_ms, created_at, body}, ... ]
 std::string events_json(const std::vector<store::EventRecord>& events);

@@ -28,12 +28,28 @@ using ConfigErrors = std::vector<ConfigError>;
 using EnvLookup = std::function<std::optional<std::string>(const std::string&)>;
 EnvLookup process_environment();
 
+// One `LoadCredential=ID:PATH` line of the unit. Outside systemd (an operator's
+// shell, a chroot) secret_credential names are read the way that line hands
+// them to the service: PATH a folder, each file F in it is the credential
+// ID_F (symbolic links in it are skipped, as systemd skips them); PATH a
+// file, it is the credential ID.
+struct CredentialLoad {
+  std::string id;
+  std::filesystem::path path;
+};
+
+// "ID:PATH" as the unit writes it (PATH absolute, ID without '/'), or a message.
+Expected<CredentialLoad, std::string> parse_credential_load(std::string_view text);
+
 struct LoadOptions {
   // false: secret keys are checked for shape but never read, and the
   // Config carries no secret values. For wxlivectl, which needs only the
   // state_dir and webhook names, and runs as an operator who cannot read
   // the service's credentials.
   bool read_secrets = true;
+  // Not empty: secret_credential names are read from these, as the unit's
+  // LoadCredential= lines provide them, and $CREDENTIALS_DIRECTORY is not used.
+  std::vector<CredentialLoad> credential_loads = {};
 };
 
 Expected<Config, ConfigErrors> load_config(const std::filesystem::path& file,

@@ -7,6 +7,9 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
+#include <variant>
 #include <vector>
 
 #include "wxlived/engine/beijing_time.hpp"
@@ -77,6 +80,18 @@ struct AppStateChange {
   std::optional<Millis> last_success;
 };
 
+// Something surprising the engine recorded anyway, for the shell's log: one
+// stable message per kind (docs/OPERATIONS.md lists them), values in fields.
+struct Warning {
+  using Value = std::variant<std::int64_t, std::string>;
+  std::string msg;
+  std::vector<std::pair<std::string, Value>> fields;
+
+  // The field's value, if the warning has it (for tests and the shell).
+  const Value* field(std::string_view key) const;
+  friend bool operator==(const Warning&, const Warning&) = default;
+};
+
 struct Effects {
   std::vector<RoomUpsert> rooms;
   std::vector<TransitionOut> transitions;
@@ -84,7 +99,7 @@ struct Effects {
   std::vector<QuotaDelta> quota;  // one per Beijing day, oldest first
   std::optional<AppStateChange> app_state;
   std::optional<std::string> habits_json;  // the app's learned habits changed: store this (habits.hpp)
-  std::vector<std::string> warnings;  // surprising input, recorded anyway: the shell logs these
+  std::vector<Warning> warnings;  // surprising input, recorded anyway: the shell logs these
 
   bool empty() const {
     return rooms.empty() && transitions.empty() && events.empty() && quota.empty() && !app_state && !habits_json &&

@@ -52,6 +52,8 @@ class StateStore {
   // --- outbox ---------------------------------------------------------------
   Result<std::vector<EventRecord>> events(const EventFilter& filter = {});
   Result<std::optional<EventRecord>> event_by_id(std::string_view event_id);
+  // The newest event's seq, 0 when there is none (a follower starts there).
+  Result<std::int64_t> last_event_seq();
   Result<std::vector<DeliveryRecord>> deliveries(const DeliveryFilter& filter = {});
   // For each lane (endpoint, app, room), only its oldest pending/failed
   // delivery, and only if that one is due (next_attempt_at_ms <= now_ms):
