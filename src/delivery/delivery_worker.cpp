@@ -323,7 +323,7 @@ void DeliveryWorker::track_failing(const std::string& endpoint, bool delivered, 
   }
   if (now_ms - since < options_.policy.failing_warn_after.count() || warned_failing_.contains(endpoint)) return;
   warned_failing_.insert(endpoint);
-  log::warn("webhook endpoint failing; its deliveries die once they reach the max retry age",
+  log::warn("webhook endpoint failing",
             {{"endpoint", endpoint},
              {"failing_for_s", (now_ms - since) / 1000},
              {"max_retry_age_s", static_cast<std::int64_t>(options_.policy.max_retry_age.count() / 1000)},
