@@ -68,6 +68,11 @@ inline std::optional<std::string> webhook_schema_problem(const std::string& body
   const std::string type = doc["type"].GetString();
   const LoadedSchema& loaded = schema_for(type);
   if (!loaded.schema) return loaded.problem;
+  // One validation at a time: RapidJSON 1.1.0's regex (the schemas'
+  // "pattern") keeps its match state in the shared SchemaDocument, and two
+  // receiver threads matching at once crashed a test.
+  static std::mutex validating;
+  std::lock_guard lock(validating);
   rapidjson::SchemaValidator validator(*loaded.schema);
   if (doc.Accept(validator)) return std::nullopt;
   rapidjson::StringBuffer at;
