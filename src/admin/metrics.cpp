@@ -121,6 +121,7 @@ struct Metrics::Impl {
           .Register(registry);
   std::mutex endpoints_mu;
   std::set<std::string> endpoints;  // configured or seen
+  std::map<std::string, std::int64_t> failing_since_ms;  // endpoint -> start of its failing streak (endpoints_mu)
 };
 
 Metrics::Metrics(std::string_view version) : impl_(std::make_unique<Impl>()) {
@@ -156,6 +157,16 @@ void Metrics::expect_endpoints(const std::vector<std::string>& names) {
   }
   std::lock_guard lock(impl_->endpoints_mu);
   impl_->endpoints.insert(names.begin(), names.end());
+}
+
+void Metrics::set_endpoint_failing_since(const std::string& endpoint, std::optional<std::int64_t> since_ms) {
+  std::lock_guard lock(impl_->endpoints_mu);
+  impl_->endpoints.insert(endpoint);
+  if (since_ms) {
+    impl_->failing_since_ms[endpoint] = *since_ms;
+  } else {
+    impl_->failing_since_ms.erase(endpoint);
+  }
 }
 
 store::Result<std::string> Metrics::scrape(store::StateStore& db, const Health& health, std::int64_t now_ms) const {
@@ -216,9 +227,20 @@ store::Result<std::string> Metrics::scrape(store::StateStore& db, const Health& 
     if (s.last_success_ms) last_poll.Add({{"app", app}}).Set(static_cast<double>(*s.last_success_ms) / 1000.0);
   }
   std::set<std::string> endpoints;
+  std::map<std::string, std::int64_t> failing_since_ms;
   {
     std::lock_guard lock(impl_->endpoints_mu);
     endpoints = impl_->endpoints;
+    failing_since_ms = impl_->failing_since_ms;
+  }
+  auto& failing = gauge(now, "wxlived_webhook_endpoint_failing_seconds",
+                        "Seconds since the endpoint's attempts began failing (since its last 2xx); 0 when healthy");
+  for (const std::string& endpoint : endpoints) {
+    const auto since = failing_since_ms.find(endpoint);
+    failing.Add({{"endpoint", endpoint}})
+        .Set(since == failing_since_ms.end()
+                 ? 0
+                 : static_cast<double>(std::max<std::int64_t>(0, now_ms - since->second)) / 1000.0);
   }
   for (const auto& entry : view->outbox) endpoints.insert(entry.first);
   for (const auto& entry : view->dead) endpoints.insert(entry.first);

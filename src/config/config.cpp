@@ -20,7 +20,9 @@ bool contains(const std::vector<std::string>& list, std::string_view value) {
 
 }  // namespace
 
-bool WebhookSettings::wants_event(std::string_view type) const { return events.empty() || contains(events, type); }
+bool WebhookSettings::wants_event(std::string_view type) const {
+  return events.empty() || type == kTestEventType || contains(events, type);
+}
 bool WebhookSettings::wants_app(std::string_view app) const { return apps.empty() || contains(apps, app); }
 
 const AppSettings* Config::find_app(std::string_view name) const {

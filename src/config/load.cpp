@@ -24,7 +24,7 @@ namespace fs = std::filesystem;
 using namespace std::string_view_literals;
 
 constexpr std::array kRootKeys = {"daemon"sv, "app"sv, "poll"sv, "rules"sv, "delivery"sv, "retention"sv, "webhook"sv};
-constexpr std::array kDeliveryKeys = {"max_retry_age_s"sv};
+constexpr std::array kDeliveryKeys = {"max_retry_age_s"sv, "failing_endpoint_warn_s"sv};
 constexpr std::array kRetentionKeys = {"days"sv};
 constexpr std::array kDaemonKeys = {"state_dir"sv, "log_format"sv, "log_level"sv, "admin_listen"sv};
 constexpr std::array kAppKeys = {"name"sv,       "appid"sv,         "secret_file"sv,   "secret_env"sv,
@@ -227,6 +227,19 @@ class ConfigReader {
     check_keys(t, "delivery", kDeliveryKeys);
     // At least a minute, at most a week: retries past a week help no receiver.
     read_int(t, "delivery", "max_retry_age_s", out.max_retry_age_s, 60, 7 * 86400);
+    if (auto v = get_int(t, "delivery", "failing_endpoint_warn_s", 10, 7 * 86400)) {
+      out.failing_endpoint_warn_s = static_cast<int>(*v);
+    }
+  }
+
+  // A warning after the deliveries are dead warns of nothing.
+  void check_failing_warning(const toml::table& root, const Config& config) {
+    const auto warn_s = config.delivery.failing_endpoint_warn_s;
+    if (!warn_s || *warn_s < config.delivery.max_retry_age_s) return;
+    const toml::node* node = root.at_path("delivery.failing_endpoint_warn_s").node();
+    error(node ? line_of(*node) : 0, "delivery.failing_endpoint_warn_s",
+          "must be shorter than [delivery] max_retry_age_s (" + std::to_string(config.delivery.max_retry_age_s) +
+              " s): the warning must come before the deliveries die");
   }
 
   void read_retention(const toml::table& t, RetentionSettings& out) {
@@ -437,6 +450,7 @@ class ConfigReader {
                          WebhookSettings& hook) {
     std::vector<std::string_view> known(std::begin(kEventTypes), std::end(kEventTypes));
     bool ok = true;
+    known.push_back(kTestEventType);  // allowed, though every endpoint takes it anyway
     for (const auto& type : events) {
       if (std::find(known.begin(), known.end(), type) != known.end()) continue;
       std::string message = "unknown event type \"" + type + "\"";
@@ -476,6 +490,7 @@ class ConfigReader {
     }
     check_wechat_floors(root, config);
     check_retention(root, config);
+    check_failing_warning(root, config);
   }
 
   template <class Item, class Field>

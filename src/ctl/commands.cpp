@@ -48,12 +48,6 @@ std::optional<store::StateStore> open_for_reading(const Context& ctx, int& rc) {
   return std::move(*opened);
 }
 
-namespace {
-
-using admin::json::field;
-using admin::json::time_field;
-using admin::json::Writer;
-
 // Writers first check, read-only, that the schema is the one this build
 // knows (so wxlivectl never migrates a database under a running daemon),
 // then open read-write for one short transaction.
@@ -66,6 +60,12 @@ std::optional<store::StateStore> open_for_writing(const Context& ctx, int& rc) {
   }
   return std::move(*opened);
 }
+
+namespace {
+
+using admin::json::field;
+using admin::json::time_field;
+using admin::json::Writer;
 
 void print_json(const Context& ctx, const rapidjson::StringBuffer& buffer) {
   ctx.out << std::string_view(buffer.GetString(), buffer.GetSize()) << '\n';

@@ -38,6 +38,9 @@ int store_failure(const Context& ctx, const store::StoreError& error);
 // Read-only, beside the daemon; never creates or migrates anything: a
 // missing file is an error. On failure `rc` is set and the reason printed.
 std::optional<store::StateStore> open_for_reading(const Context& ctx, int& rc);
+// For the repair commands' one short write: checks the schema read-only
+// first, so wxlivectl never migrates a database under a running daemon.
+std::optional<store::StateStore> open_for_writing(const Context& ctx, int& rc);
 
 int list_rooms(const Context& ctx, const std::optional<std::string>& app);
 int show_room(const Context& ctx, std::int64_t room_id, const std::optional<std::string>& app);

@@ -11,6 +11,7 @@
 #include "commands.hpp"
 #include "default_config.hpp"
 #include "export_scenario.hpp"
+#include "send_test.hpp"
 #include "time_text.hpp"
 #include "wxlived/cli/cli.hpp"
 #include "wxlived/config/load.hpp"
@@ -102,6 +103,16 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   export_cmd->add_option("--out", export_out, "write the file here (atomically) instead of to stdout");
 
+  // send-test: a signed webhook.test through the running daemon's delivery path.
+  SendTestOptions send_test_options;
+  double send_test_timeout_s = 30;
+  auto* send_test_cmd = app.add_subcommand(
+      "send-test", "send a signed webhook.test event through the daemon and print the receiver's answer");
+  send_test_cmd->add_option("ENDPOINT", send_test_options.endpoint, "the [[webhook]] name")->required();
+  send_test_cmd->add_option("--timeout", send_test_timeout_s, "seconds to wait for the daemon's attempt")
+      ->check(CLI::Range(1.0, 3600.0))
+      ->capture_default_str();
+
   wxlived::cli::finish_definition(
       app, {{kExitOk, "done"},
             {kExitFailure, "not found (a room, event, endpoint or app), or the database or config cannot be read"},
@@ -136,6 +147,11 @@ int main(int argc, char** argv) {
     ctx.db = db_file;
   }
 
+  if (send_test_cmd->parsed()) {
+    send_test_options.timeout = std::chrono::milliseconds(static_cast<std::int64_t>(send_test_timeout_s * 1000));
+    if (config) send_test_options.configured = ctx.configured_endpoints;
+    return send_test(ctx, send_test_options);
+  }
   if (rooms->parsed()) return list_rooms(ctx, app_name);
   if (room->parsed()) return show_room(ctx, room_id, app_name);
   if (events->parsed()) {

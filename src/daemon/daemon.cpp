@@ -31,6 +31,7 @@ bool needs_new_runner(const config::Config& old_config, const config::Config& fr
 delivery::DeliveryPolicy delivery_policy(const config::Config& config) {
   delivery::DeliveryPolicy policy;
   policy.max_retry_age = std::chrono::seconds(config.delivery.max_retry_age_s);
+  policy.failing_warn_after = std::chrono::seconds(config.delivery.failing_warn_s());
   return policy;
 }
 

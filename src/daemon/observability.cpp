@@ -118,6 +118,9 @@ void Observability::hook(delivery::DeliveryOptions& options) {
     metrics_.count_delivery(endpoint, result);
     if (latency_s) metrics_.observe_delivery_latency(endpoint, *latency_s);
   };
+  options.on_endpoint_failing = [this](const std::string& endpoint, std::optional<std::int64_t> since_ms) {
+    metrics_.set_endpoint_failing_since(endpoint, since_ms);
+  };
 }
 
 }  // namespace wxlived::daemon

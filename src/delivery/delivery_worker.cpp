@@ -101,6 +101,17 @@ void DeliveryWorker::reconfigure(const std::vector<config::WebhookSettings>& web
   }
   endpoints_ = std::move(fresh);
   warned_unconfigured_.clear();
+  // An endpoint taken out of the config is not failing any more: its gauge
+  // must not count up forever.
+  for (auto it = failing_since_.begin(); it != failing_since_.end();) {
+    if (endpoints_.contains(it->first)) {
+      ++it;
+      continue;
+    }
+    if (options_.on_endpoint_failing) options_.on_endpoint_failing(it->first, std::nullopt);
+    warned_failing_.erase(it->first);
+    it = failing_since_.erase(it);
+  }
   kick();
 }
 
@@ -215,8 +226,15 @@ void DeliveryWorker::on_answer(const store::DueDelivery& due, const std::string&
   if (stopped_) return;  // abandoned at the stop deadline: the counters were reset
 
   const std::int64_t now_ms = now();
-  const AttemptDecision decision = decide_attempt(options_.policy, response, due.delivery.attempts + 1,
-                                                  due.delivery.queued_at_ms, now_ms, options_.random);
+  AttemptDecision decision = decide_attempt(options_.policy, response, due.delivery.attempts + 1,
+                                            due.delivery.queued_at_ms, now_ms, options_.random);
+  if (due.event.type == config::kTestEventType && decision.state == DeliveryState::failed) {
+    // wxlivectl send-test reports this one answer; a retry would report to
+    // nobody, and its lane would hold the next test behind it for hours.
+    decision.state = DeliveryState::dead;
+    decision.result = "dead";
+    decision.error = "test event, tried once: " + decision.error.value_or("");
+  }
   store::DeliveryAttempt attempt;
   attempt.event_seq = due.delivery.event_seq;
   attempt.endpoint = due.delivery.endpoint;
@@ -225,6 +243,11 @@ void DeliveryWorker::on_answer(const store::DueDelivery& due, const std::string&
   attempt.error = decision.error;
   attempt.next_attempt_at_ms = decision.state == DeliveryState::failed ? decision.next_attempt_at_ms : now_ms;
   attempt.now_ms = now_ms;
+  attempt.latency_ms = std::chrono::duration_cast<std::chrono::milliseconds>(response.elapsed).count();
+  if (response.transport == http::Transport::ok || response.transport == http::Transport::too_large)
+    attempt.answer = body_excerpt(response.body, options_.policy.body_excerpt_bytes);
+  track_failing(due.delivery.endpoint, decision.state == DeliveryState::delivered, now_ms,
+                decision.error.value_or(""));
   ++stats_.attempts[{due.delivery.endpoint, std::string(decision.result)}];
   if (options_.on_attempt) {
     const double latency_s = static_cast<double>(now_ms - due.event.created_at_ms) / 1000.0;
@@ -273,6 +296,38 @@ void DeliveryWorker::on_answer(const store::DueDelivery& due, const std::string&
       if (!ec && *alive) schedule_flush();
     });
   }
+}
+
+// Streak bookkeeping per endpoint: begins at the first failed attempt since
+// the last 2xx, reported once when it has lasted failing_warn_after (before
+// max_retry_age kills its deliveries), ended by the next 2xx.
+void DeliveryWorker::track_failing(const std::string& endpoint, bool delivered, std::int64_t now_ms,
+                                   const std::string& error) {
+  const auto it = failing_since_.find(endpoint);
+  if (delivered) {
+    if (it == failing_since_.end()) return;
+    if (warned_failing_.erase(endpoint) > 0) {
+      log::info("webhook endpoint recovered",
+                {{"endpoint", endpoint}, {"failed_for_s", (now_ms - it->second) / 1000}});
+    }
+    failing_since_.erase(it);
+    if (options_.on_endpoint_failing) options_.on_endpoint_failing(endpoint, std::nullopt);
+    return;
+  }
+  std::int64_t since = now_ms;
+  if (it == failing_since_.end()) {
+    failing_since_.emplace(endpoint, now_ms);
+    if (options_.on_endpoint_failing) options_.on_endpoint_failing(endpoint, now_ms);
+  } else {
+    since = it->second;
+  }
+  if (now_ms - since < options_.policy.failing_warn_after.count() || warned_failing_.contains(endpoint)) return;
+  warned_failing_.insert(endpoint);
+  log::warn("webhook endpoint failing",
+            {{"endpoint", endpoint},
+             {"failing_for_s", (now_ms - since) / 1000},
+             {"max_retry_age_s", static_cast<std::int64_t>(options_.policy.max_retry_age.count() / 1000)},
+             {"last_error", error}});
 }
 
 void DeliveryWorker::schedule_flush() {

@@ -68,16 +68,6 @@ std::string body_excerpt(std::string_view body, std::size_t max_bytes) {
 
 namespace {
 
-bool retryable_status(long status) {
-  if (status == 408 || status == 429) return true;
-  if (status >= 500) return true;
-  // 3xx: redirects are not followed for signed POSTs; retrying gives the
-  // operator the retry window to fix the URL (SIGHUP) without losing events.
-  if (status >= 300 && status < 400) return true;
-  if (status < 200) return true;  // 1xx as a final answer: a broken peer
-  return false;
-}
-
 std::string transport_error(const http::Response& response) {
   std::string kind;
   switch (response.transport) {
@@ -114,15 +104,15 @@ AttemptDecision decide_attempt(const DeliveryPolicy& policy, const http::Respons
     }
     if (!excerpt.empty()) error += ": " + excerpt;
     d.error = std::move(error);
+    // Every other non-2xx answer is retried with the backoff, 4xx included
+    // (as Svix and Stripe do): a wrong secret on the receiver (401), a route
+    // missing during a deploy (404) or a proxy's 403 are fixed by people
+    // within the retry window, and dead-lettering at the first try lost
+    // everything sent meanwhile. 410 is the one answer that says "stop".
     if (status == 410) {
       d.state = DeliveryState::dead;
       d.disable_endpoint = true;
       d.result = "gone";
-      return d;
-    }
-    if (!retryable_status(status)) {
-      d.state = DeliveryState::dead;
-      d.result = "dead";
       return d;
     }
     if (auto retry_after = response.header("retry-after")) asked_delay = parse_retry_after(*retry_after, now_ms);

@@ -165,6 +165,15 @@ std::string app_event_body(const AppIdentity& app, std::string_view type, std::s
   return end(w, buffer);
 }
 
+std::string test_event_body(std::string_view endpoint, Millis now) {
+  rapidjson::StringBuffer buffer;
+  json::Writer w(buffer);
+  begin(w, "webhook.test", now);
+  json::key(w, "endpoint"); json::str(w, endpoint);
+  json::key(w, "message"); json::str(w, "a test event from wxlivectl send-test; no room or app changed");
+  return end(w, buffer);
+}
+
 std::vector<std::string> changed_fields(const liveapi::RoomInfo& a, const liveapi::RoomInfo& b) {
   std::vector<std::string> out;
   if (a.name != b.name) out.emplace_back("name");

@@ -11,7 +11,9 @@ namespace {
 // Append only: a released migration is never edited, a change is a new one.
 // The first schema is split by capability (room state, then the outbox) so the
 // upgrade path is exercised by the tests from the start; 3 adds app habits;
-// 4 the lower bound of each observed change (wxlivectl export-scenario).
+// 4 the lower bound of each observed change (wxlivectl export-scenario); 5 each
+// app's outlook (app_schedule); 6 the last attempt's latency and answer
+// (wxlivectl send-test).
 // STRICT tables: a wrong type is an error at write time, not a surprise later.
 constexpr std::array kMigrations{
     Migration{1, R"sql(
@@ -138,6 +140,12 @@ CREATE TABLE app_schedule(
   written_at_ms INTEGER NOT NULL,
   outlook_json  TEXT NOT NULL
 ) STRICT;
+)sql"},
+    Migration{6, R"sql(
+-- The last attempt's round trip and the start of the receiver's answer
+-- (wxlivectl send-test prints them). NULL until an attempt of this version.
+ALTER TABLE deliveries ADD COLUMN last_latency_ms INTEGER;
+ALTER TABLE deliveries ADD COLUMN last_answer TEXT;
 )sql"},
 };
 

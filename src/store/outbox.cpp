@@ -107,10 +107,12 @@ Result<std::optional<DueDelivery>> StateStore::lane_head(std::string_view endpoi
 Result<void> StateStore::record_delivery_attempt(const DeliveryAttempt& attempt) {
   static constexpr std::string_view sql =
       "UPDATE deliveries SET state = ?3, attempts = attempts + 1, last_status = ?4, last_error = ?5, "
-      "next_attempt_at_ms = ?6, delivered_at_ms = CASE WHEN ?3 = 'delivered' THEN ?7 ELSE delivered_at_ms END "
+      "next_attempt_at_ms = ?6, delivered_at_ms = CASE WHEN ?3 = 'delivered' THEN ?7 ELSE delivered_at_ms END, "
+      "last_latency_ms = ?8, last_answer = ?9 "
       "WHERE event_seq = ?1 AND endpoint = ?2";
   if (auto done = db_.run(sql, attempt.event_seq, attempt.endpoint, to_string(attempt.new_state), attempt.status,
-                          attempt.error, attempt.next_attempt_at_ms, attempt.now_ms);
+                          attempt.error, attempt.next_attempt_at_ms, attempt.now_ms, attempt.latency_ms,
+                          attempt.answer);
       !done) {
     return done;
   }
@@ -121,6 +123,42 @@ Result<void> StateStore::record_delivery_attempt(const DeliveryAttempt& attempt)
                                  SQLITE_NOTFOUND}};
   }
   return {};
+}
+
+Result<std::int64_t> StateStore::append_event(const NewEvent& event) {
+  auto tx = db_.begin_immediate();
+  if (!tx) return Unexpected{std::move(tx).error()};
+  auto seq = insert_event(event);
+  if (!seq) return seq;
+  if (auto done = tx->commit(); !done) return failure(std::move(done));
+  return seq;
+}
+
+Result<std::optional<AttemptReport>> StateStore::attempt_report(std::int64_t event_seq, std::string_view endpoint) {
+  return detail::select_one<AttemptReport>(
+      db_,
+      "SELECT state, attempts, last_status, last_error, last_latency_ms, last_answer FROM deliveries "
+      "WHERE event_seq = ?1 AND endpoint = ?2",
+      [](const Query& q) {
+        return AttemptReport{delivery_state_from_string(q.text(0)).value_or(DeliveryState::pending),
+                             static_cast<int>(q.int64(1)),
+                             detail::optional_int(q.optional_int64(2)),
+                             q.optional_text(3),
+                             q.optional_int64(4),
+                             q.optional_text(5)};
+      },
+      event_seq, endpoint);
+}
+
+Result<int> StateStore::abandon_pending_delivery(std::int64_t event_seq, std::string_view endpoint,
+                                                 std::string_view reason) {
+  if (auto done = db_.run("UPDATE deliveries SET state = 'dead', last_error = ?3 "
+                          "WHERE event_seq = ?1 AND endpoint = ?2 AND state = 'pending'",
+                          event_seq, endpoint, reason);
+      !done) {
+    return failure(std::move(done));
+  }
+  return db_.changes();
 }
 
 Result<int> StateStore::requeue_event(std::string_view event_id, std::int64_t now_ms,

@@ -13,6 +13,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <sstream>
 #include <thread>
 
@@ -23,6 +24,7 @@
 #include "support/child_process.hpp"
 #include "support/run_process.hpp"
 #include "support/temp_dir.hpp"
+#include "support/webhook_schema.hpp"
 
 using namespace std::chrono_literals;
 using wxlived::admin::testing::sample;
@@ -38,11 +40,18 @@ constexpr const char* kHookSecret = "whsec_c2Vjb25kLXNlY3JldC1mb3Itcm90YXRpb24="
 using wxlived::testing::eventually;
 
 // A webhook receiver that accepts everything (signatures are delivery's
-// tests' business).
+// tests' business) and checks every body against docs/schemas/ (this suite
+// is e2e-labelled: its deliveries keep the published contract too).
 class Receiver {
  public:
   Receiver() {
-    server_.Post(R"(/.*)", [](const httplib::Request&, httplib::Response& res) { res.status = 204; });
+    server_.Post(R"(/.*)", [this](const httplib::Request& req, httplib::Response& res) {
+      if (auto problem = testing::webhook_schema_problem(req.body)) {
+        std::lock_guard lock(mu_);
+        problems_.push_back(*problem + "\n" + req.body);
+      }
+      res.status = 204;
+    });
     port_ = server_.bind_to_any_port("127.0.0.1");
     REQUIRE(port_ > 0);
     thread_ = std::thread([this] { server_.listen_after_bind(); });
@@ -51,6 +60,7 @@ class Receiver {
   ~Receiver() {
     server_.stop();
     thread_.join();
+    for (const std::string& problem : problems_) CHECK_MESSAGE(false, problem);
   }
   std::string url() const { return "http://127.0.0.1:" + std::to_string(port_) + "/hooks/wxlive"; }
 
@@ -58,6 +68,8 @@ class Receiver {
   httplib::Server server_;
   std::thread thread_;
   int port_ = 0;
+  std::mutex mu_;
+  std::vector<std::string> problems_;
 };
 
 store::StateStore reader(const std::filesystem::path& db) {

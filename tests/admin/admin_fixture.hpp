@@ -99,9 +99,9 @@ struct StoreFixture {
     seqs.insert(seqs.end(), mall.begin(), mall.end());
 
     must(store.record_delivery_attempt(
-        {seqs[0], "crm", store::DeliveryState::delivered, 204, std::nullopt, kT0, kT0}));
+        {seqs[0], "crm", store::DeliveryState::delivered, 204, std::nullopt, kT0, kT0, std::nullopt, std::nullopt}));
     must(store.record_delivery_attempt(
-        {seqs[3], "crm", store::DeliveryState::failed, 503, std::string("HTTP 503"), kT0 + 5000, kT0}));
+        {seqs[3], "crm", store::DeliveryState::failed, 503, std::string("HTTP 503"), kT0 + 5000, kT0, std::nullopt, std::nullopt}));
   }
 };
 

@@ -19,7 +19,8 @@ std::string scrape(Metrics& metrics, StoreFixture& f, const Health& health, std:
 }
 
 void give_up(StoreFixture& f, std::int64_t seq, std::int64_t now) {
-  must(f.store.record_delivery_attempt({seq, "crm", store::DeliveryState::dead, 500, std::string("HTTP 500"), now, now}));
+  must(f.store.record_delivery_attempt(
+      {seq, "crm", store::DeliveryState::dead, 500, std::string("HTTP 500"), now, now, std::nullopt, std::nullopt}));
 }
 
 }  // namespace

@@ -142,3 +142,19 @@ TEST_CASE("every family has HELP and TYPE lines") {
     CHECK(text.find(std::string("# TYPE ") + name + " ") != std::string::npos);
   }
 }
+
+TEST_CASE("an endpoint's failing seconds count from its streak's start and are 0 once it recovers") {
+  StoreFixture f;
+  Metrics metrics("0");
+  Health health;
+  metrics.expect_endpoints({"crm", "erp"});
+  metrics.set_endpoint_failing_since("crm", kT0 - 90'000);
+  const std::string failing = scrape(metrics, f, health);
+  CHECK(failing.find("# TYPE wxlived_webhook_endpoint_failing_seconds gauge") != std::string::npos);
+  CHECK(sample(failing, "wxlived_webhook_endpoint_failing_seconds{endpoint=\"crm\"}") == 90);
+  CHECK(sample(failing, "wxlived_webhook_endpoint_failing_seconds{endpoint=\"erp\"}") == 0);
+  CHECK(sample(scrape(metrics, f, health, kT0 + 30'000), "wxlived_webhook_endpoint_failing_seconds{endpoint=\"crm\"}") ==
+        120);
+  metrics.set_endpoint_failing_since("crm", std::nullopt);
+  CHECK(sample(scrape(metrics, f, health), "wxlived_webhook_endpoint_failing_seconds{endpoint=\"crm\"}") == 0);
+}

@@ -69,6 +69,8 @@ TEST_CASE("the shipped example etc/wxlived.toml is valid with its credentials pr
   CHECK(config->webhooks[0].events.size() == 2);
   CHECK(config->webhooks[0].wants_app("shop"));
   CHECK_FALSE(config->webhooks[0].wants_event("room.created"));
+  CHECK(config->webhooks[0].wants_event("webhook.test"));  // no filter drops a test
+  CHECK(config->delivery.failing_warn_s() == 3600);
 }
 
 TEST_CASE("a syntax error is reported at its line") {
@@ -429,6 +431,39 @@ TEST_CASE("delivery max_retry_age_s is read and bounded") {
   auto e = only_error(fx, valid_fake_config() + "\n[delivery]\nmax_retry_age_s = 10\n");
   CHECK(e.key == "delivery.max_retry_age_s");
   CHECK(e.message == "must be from 60 to 604800, not 10");
+}
+
+TEST_CASE("failing_endpoint_warn_s defaults below the retry age and must stay below it") {
+  ConfigFixture fx;
+  auto defaults = fx.load(valid_fake_config());
+  REQUIRE(defaults);
+  CHECK(defaults->delivery.failing_warn_s() == 3600);
+  // a short retry age set before the key existed stays valid: half of it
+  auto short_age = fx.load(valid_fake_config() + "\n[delivery]\nmax_retry_age_s = 600\n");
+  REQUIRE(short_age);
+  CHECK(short_age->delivery.failing_warn_s() == 300);
+  auto set = fx.load(valid_fake_config() + "\n[delivery]\nfailing_endpoint_warn_s = 120\n");
+  REQUIRE(set);
+  CHECK(set->delivery.failing_warn_s() == 120);
+  const std::string base = valid_fake_config() + "\n[delivery]\nmax_retry_age_s = 3600\n";
+  auto e = only_error(fx, base + "failing_endpoint_warn_s = 3600\n");
+  CHECK(e.key == "delivery.failing_endpoint_warn_s");
+  CHECK(e.line == static_cast<int>(std::count(base.begin(), base.end(), '\n')) + 1);
+  CHECK(e.message ==
+        "must be shorter than [delivery] max_retry_age_s (3600 s): the warning must come before the deliveries die");
+  auto low = only_error(fx, valid_fake_config() + "\n[delivery]\nfailing_endpoint_warn_s = 5\n");
+  CHECK(low.message == "must be from 10 to 604800, not 5");
+}
+
+TEST_CASE("webhook.test may be named in events and every endpoint takes it whatever its filter") {
+  ConfigFixture fx;
+  auto config = fx.load(valid_fake_config() + "events = [\"room.replay_ready\", \"webhook.test\"]\n");
+  REQUIRE(config);
+  CHECK(config->webhooks[0].wants_event("webhook.test"));
+  auto filtered = fx.load(valid_fake_config() + "events = [\"room.replay_ready\"]\n");
+  REQUIRE(filtered);
+  CHECK(filtered->webhooks[0].wants_event("webhook.test"));
+  CHECK_FALSE(filtered->webhooks[0].wants_event("room.created"));
 }
 
 TEST_CASE("retention days default to 30, 0 keeps everything, and must outlast the retry window") {

@@ -94,11 +94,11 @@ struct Fixture {
     o.quota = {QuotaIncrement{"2025-11-25", 12, 2, 1, 0, std::nullopt}};
     const auto seqs = must(store.commit_observation(o)).event_seqs;
     // evt_7_1: delivered to crm, dead at bi; evt_8_1: dead at crm.
-    must(store.record_delivery_attempt({seqs[0], "crm", DeliveryState::delivered, 204, std::nullopt, kT0, kT0}));
+    must(store.record_delivery_attempt({seqs[0], "crm", DeliveryState::delivered, 204, std::nullopt, kT0, kT0, std::nullopt, std::nullopt}));
     must(store.record_delivery_attempt(
-        {seqs[0], "bi", DeliveryState::dead, 400, std::string("HTTP 400: bad request"), kT0, kT0}));
+        {seqs[0], "bi", DeliveryState::dead, 400, std::string("HTTP 400: bad request"), kT0, kT0, std::nullopt, std::nullopt}));
     must(store.record_delivery_attempt(
-        {seqs[1], "crm", DeliveryState::dead, 404, std::string("HTTP 404: not found"), kT0, kT0}));
+        {seqs[1], "crm", DeliveryState::dead, 404, std::string("HTTP 404: not found"), kT0, kT0, std::nullopt, std::nullopt}));
     must(store.disable_endpoint("bi", "410 Gone from http://bi.example/hook", kT0));
     must(store.kv_put("token:shop", kToken, std::nullopt));
   }

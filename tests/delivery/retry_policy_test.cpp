@@ -59,14 +59,28 @@ TEST_CASE("timeouts connection errors 408 429 5xx and 3xx are retried") {
   }
 }
 
-TEST_CASE("other 4xx answers are dead at once with the status and a body excerpt") {
-  for (long status : {400L, 401L, 403L, 404L, 413L, 422L}) {
-    const auto d = decide_attempt({}, answer(status, "bad signature\n"), 1, kQueued, kQueued, fixed(0.5));
-    CHECK(d.state == DeliveryState::dead);
+TEST_CASE("a 401 and every other 4xx but 410 are retried with the backoff and keep the status and an excerpt") {
+  const std::int64_t now = kQueued + 1000;
+  for (long status : {400L, 401L, 403L, 404L, 405L, 413L, 422L, 451L}) {
+    CAPTURE(status);
+    const auto d = decide_attempt({}, answer(status, "bad signature\n"), 1, kQueued, now, fixed(0.5));
+    CHECK(d.state == DeliveryState::failed);
+    CHECK(d.result == "retry");
     CHECK(d.status == static_cast<int>(status));
     CHECK(d.error == "HTTP " + std::to_string(status) + ": bad signature ");
     CHECK_FALSE(d.disable_endpoint);
+    // the same backoff as a 503: the first retry within [1 s, 5 s]
+    CHECK(d.next_attempt_at_ms == now + backoff_delay({}, 1, 0.5).count());
   }
+}
+
+TEST_CASE("a 401 past the retry age is dead like any other failure") {
+  const std::int64_t late = kQueued + 24 * 3600 * 1000LL;
+  const auto d = decide_attempt({}, answer(401, "wrong secret"), 55, kQueued, late, fixed(0.5));
+  CHECK(d.state == DeliveryState::dead);
+  CHECK(d.result == "dead");
+  CHECK_FALSE(d.disable_endpoint);
+  CHECK(d.error->find("HTTP 401: wrong secret") != std::string::npos);
 }
 
 TEST_CASE("410 Gone is dead and disables the endpoint") {

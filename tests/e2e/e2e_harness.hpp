@@ -36,6 +36,7 @@
 #include "support/child_process.hpp"
 #include "support/run_process.hpp"
 #include "support/temp_dir.hpp"
+#include "support/webhook_schema.hpp"
 #include "wxlived/delivery/signature.hpp"
 #include "wxlived/scenario/parse.hpp"
 #include "wxlived/scenario/truth.hpp"
@@ -96,6 +97,8 @@ struct Hit {
   delivery::Verification verification = delivery::Verification::malformed;
   int answered = 0;
   std::chrono::system_clock::time_point at;
+  // What breaks docs/schemas/<type>.json, if anything (every e2e test fails on one).
+  std::optional<std::string> schema_problem;
 
   bool accepted() const { return answered >= 200 && answered < 300; }
 };
@@ -124,7 +127,13 @@ class HookReceiver {
     keys_.push_back(*key);
     start();
   }
-  ~HookReceiver() { stop(); }
+  // Every body it received is checked against the published schema of its
+  // type (docs/schemas/, docs/WEBHOOKS.md): an undocumented event type or
+  // field, or a documented one missing or retyped, fails the test.
+  ~HookReceiver() {
+    stop();
+    for (const Hit& hit : hits_) CHECK_MESSAGE(!hit.schema_problem, *hit.schema_problem << "\n" << hit.body);
+  }
   HookReceiver(const HookReceiver&) = delete;
   HookReceiver& operator=(const HookReceiver&) = delete;
 
@@ -161,6 +170,12 @@ class HookReceiver {
     server_.reset();
   }
 
+  // The body of every answer from now on (none by default).
+  void set_answer_body(const std::string& body) {
+    std::lock_guard lock(mu_);
+    answer_body_ = body;
+  }
+
   int port() const { return port_; }
   std::string url() const { return "http://127.0.0.1:" + std::to_string(port_) + "/hooks/wxlive"; }
 
@@ -178,6 +193,7 @@ class HookReceiver {
     hit.signature = req.get_header_value("webhook-signature");
     hit.body = req.body;
     hit.event = parse_event(req.body);
+    hit.schema_problem = wxlived::testing::webhook_schema_problem(req.body);
     const auto now_s = std::chrono::duration_cast<std::chrono::seconds>(hit.at.time_since_epoch()).count();
     hit.verification = delivery::verify_signature(keys_, hit.id, hit.timestamp, hit.body, hit.signature, now_s);
     {
@@ -186,6 +202,10 @@ class HookReceiver {
     }
     hit.answered = answer_(hit.n, hit);
     res.status = hit.answered;
+    {
+      std::lock_guard lock(mu_);
+      if (!answer_body_.empty()) res.set_content(answer_body_, "text/plain");
+    }
     if (hit.answered == kBusyRetryAfter1s) {
       res.status = 503;
       res.set_header("Retry-After", "1");
@@ -211,6 +231,7 @@ class HookReceiver {
   mutable std::mutex mu_;
   std::vector<Hit> hits_;
   int requests_ = 0;
+  std::string answer_body_;
 };
 
 // --- the truth -----------------------------------------------------------------

@@ -60,6 +60,19 @@ const std::vector<std::string> kSeedAtVersion = {
     "INSERT INTO quota_ledger(app, day, list_calls) VALUES ('old', '2026-11-24', 7);"
     "INSERT INTO kv(key, value) VALUES ('token:old', 'abc');"
     "INSERT INTO app_habits(app, habits_json) VALUES ('old', '{\"version\":1}');",
+    // version 5: + app_schedule
+    "INSERT INTO apps(name, appid, state, state_since_ms) VALUES ('old', 'wxold', 'ok', 1);"
+    "INSERT INTO rooms(app, room_id, status, status_since_ms, snapshot_json, first_seen_ms, last_seen_ms) "
+    "  VALUES ('old', 1005, 101, 10, '{\"roomid\":1005}', 5, 10);"
+    "INSERT INTO transitions(app, room_id, from_status, to_status, at_ms, reason, inferred, event_id, after_ms) "
+    "  VALUES ('old', 1005, 102, 101, 10, 'observed', 0, 'evt-old', 8);"
+    "INSERT INTO quota_ledger(app, day, list_calls) VALUES ('old', '2026-11-24', 7);"
+    "INSERT INTO kv(key, value) VALUES ('token:old', 'abc');"
+    "INSERT INTO app_schedule(app, written_at_ms, outlook_json) VALUES ('old', 10, '{}');"
+    "INSERT INTO events(id, type, app, room_id, body_json, created_at_ms) "
+    "  VALUES ('evt-old', 'room.status_changed', 'old', 1005, '{}', 10);"
+    "INSERT INTO deliveries(event_seq, endpoint, app, room_id, state, attempts, queued_at_ms, next_attempt_at_ms, "
+    "  last_status, last_error) VALUES (1, 'crm', 'old', 1005, 'failed', 1, 10, 20, 503, 'HTTP 503');",
 };
 
 std::string file_bytes(const std::filesystem::path& path) {
@@ -259,4 +272,37 @@ TEST_CASE("an app's schedule is replaced in place and dropped with the app") {
   CHECK(must(store.app_schedules("shop")) == std::vector<AppSchedule>{{"shop", 12, R"({"v":3})"}});
   must(store.drop_app_schedule("shop"));
   CHECK(must(store.app_schedules()).size() == 1);
+}
+
+TEST_CASE("migration 6 keeps a version 5 delivery, its latency and answer unknown until the next attempt") {
+  TempDir dir;
+  {
+    auto db = must(Database::open(db_file(dir)));
+    must(apply_migrations(db, 5));
+    must(db.exec(kSeedAtVersion.at(4)));
+  }
+  auto store = open_store(dir);
+  auto before = must(store.attempt_report(1, "crm"));
+  REQUIRE(before.has_value());
+  CHECK(before->state == DeliveryState::failed);
+  CHECK(before->attempts == 1);
+  CHECK(before->last_status == 503);
+  CHECK_FALSE(before->last_latency_ms.has_value());
+  CHECK_FALSE(before->last_answer.has_value());
+  DeliveryAttempt attempt;
+  attempt.event_seq = 1;
+  attempt.endpoint = "crm";
+  attempt.new_state = DeliveryState::delivered;
+  attempt.status = 204;
+  attempt.now_ms = 30;
+  attempt.latency_ms = 12;
+  attempt.answer = "";
+  must(store.record_delivery_attempt(attempt));
+  const auto after = must(store.attempt_report(1, "crm"));
+  REQUIRE(after.has_value());
+  CHECK(after->state == DeliveryState::delivered);
+  CHECK(after->attempts == 2);
+  CHECK(after->last_latency_ms == 12);
+  CHECK(after->last_answer == "");
+  CHECK_FALSE(must(store.attempt_report(1, "nobody")).has_value());
 }

@@ -22,8 +22,10 @@
 //   wxlived_webhook_delivery_latency_seconds{endpoint}           histogram
 //   process_cpu_seconds_total, process_resident_memory_bytes, process_virtual_memory_bytes,
 //   process_open_fds, process_max_fds, process_start_time_seconds (process_stats.hpp)
+//   wxlived_webhook_endpoint_failing_seconds{endpoint}           gauge, 0 when healthy
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -53,6 +55,10 @@ class Metrics {
   void observe_delivery_latency(const std::string& endpoint, double seconds);
   // The configured endpoints: their series exist (at zero) before any delivery.
   void expect_endpoints(const std::vector<std::string>& names);
+  // The endpoint's attempts have failed since `since_ms` (its first failure
+  // after its last 2xx); nullopt: it answered 2xx again. Scraped as
+  // wxlived_webhook_endpoint_failing_seconds = now - since, or 0.
+  void set_endpoint_failing_since(const std::string& endpoint, std::optional<std::int64_t> since_ms);
 
   // --- scrape (any thread) -----------------------------------------------------------
   // The whole exposition text (Prometheus text format 0.0.4). `db` is the

@@ -2,10 +2,12 @@
 // The daemon's configuration as a plain value (SPEC section 4). Built only by
 // config::load_config / parse_config, which validate all of it: a Config that
 // exists is a Config the daemon can run with, so SIGHUP can swap it whole.
+#include <algorithm>
 #include <cstdint>
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "wxlived/config/secret.hpp"
@@ -52,6 +54,12 @@ struct RuleSettings {
 
 struct DeliverySettings {
   int max_retry_age_s = 86400;  // retries stop this long after an event was queued: then dead
+  // An endpoint failing this long (since its last 2xx) is reported: a warning
+  // and the wxlived_webhook_endpoint_failing_seconds gauge. Unset: 1 h, or
+  // half of max_retry_age_s when that is shorter (so a short retry age set
+  // before this key existed stays valid).
+  std::optional<int> failing_endpoint_warn_s;
+  int failing_warn_s() const { return failing_endpoint_warn_s.value_or(std::min(3600, max_retry_age_s / 2)); }
 };
 
 // Delivered (or dead) events, old transitions, old quota days and rooms gone
@@ -91,6 +99,9 @@ struct Config {
   // "2 apps (shop, outlet), 1 webhook (crm), state dir /var/lib/wxlived"
   std::string summary() const;
 };
+
+// wxlivectl send-test's event: every endpoint takes it, whatever its `events`.
+inline constexpr std::string_view kTestEventType = "webhook.test";
 
 // Event types of SPEC section 5, in one place for the parser and the engine.
 inline constexpr const char* kEventTypes[] = {

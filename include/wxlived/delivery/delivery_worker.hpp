@@ -73,6 +73,9 @@ struct DeliveryOptions {
   // the loop thread; must not block.
   std::function<void(const std::string& endpoint, std::string_view result, std::optional<double> latency_s)>
       on_attempt;
+  // An endpoint's failing streak began (unix ms of its first failed attempt
+  // since its last 2xx) or ended (nullopt, at its next 2xx). Loop thread.
+  std::function<void(const std::string& endpoint, std::optional<std::int64_t> failing_since_ms)> on_endpoint_failing;
 };
 
 // Event creation to 2xx, in seconds, Prometheus-style buckets (cumulative
@@ -118,6 +121,9 @@ class DeliveryWorker {
   void stop(std::chrono::steady_clock::time_point deadline, std::function<void()> on_stopped);
 
   std::size_t in_flight() const { return static_cast<std::size_t>(in_flight_); }
+  // Endpoints whose attempts have failed since their last 2xx, and since when
+  // (unix ms of the first failure this process saw).
+  const std::map<std::string, std::int64_t, std::less<>>& failing_since() const { return failing_since_; }
   const DeliveryStats& stats() const { return stats_; }
 
  private:
@@ -141,6 +147,7 @@ class DeliveryWorker {
   void on_answer(const store::DueDelivery& due, const std::string& lane, const std::string& url,
                  const http::Response& response);
   void arm_timer(std::int64_t now_ms);
+  void track_failing(const std::string& endpoint, bool delivered, std::int64_t now_ms, const std::string& error);
   void finish_stop();
   std::int64_t now() const { return options_.now_ms(); }
 
@@ -170,6 +177,8 @@ class DeliveryWorker {
   bool stopped_ = false;
   std::function<void()> on_stopped_;
   DeliveryStats stats_;
+  std::map<std::string, std::int64_t, std::less<>> failing_since_;  // endpoint -> first failure of its streak
+  std::set<std::string, std::less<>> warned_failing_;               // reported; a 2xx logs the recovery
 };
 
 }  // namespace wxlived::delivery

@@ -29,7 +29,12 @@ struct DeliveryPolicy {
   std::chrono::milliseconds retry_after_max = std::chrono::hours(1);
   // Bytes of a rejecting answer's body kept in the delivery row.
   std::size_t body_excerpt_bytes = 512;
+  // An endpoint whose attempts have all failed for this long (since its
+  // last 2xx) is reported: one warning, and the failing-seconds gauge an
+  // alert watches, well before max_retry_age kills its deliveries.
+  std::chrono::milliseconds failing_warn_after = std::chrono::hours(1);
 };
+
 
 // Uniform in [0, 1).
 using RandomSource = std::function<double()>;

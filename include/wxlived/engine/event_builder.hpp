@@ -46,6 +46,10 @@ std::string app_event_body(const AppIdentity& app, std::string_view type, std::s
                            std::optional<int> errcode, std::string_view detail, std::optional<Millis> until,
                            Millis now);
 
+// webhook.test (wxlivectl send-test): names the endpoint it was sent to; no
+// room or app changed.
+std::string test_event_body(std::string_view endpoint, Millis now);
+
 // The fields room.updated compares, by name, that differ.
 std::vector<std::string> changed_fields(const liveapi::RoomInfo& before, const liveapi::RoomInfo& after);
 

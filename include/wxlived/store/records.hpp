@@ -122,6 +122,20 @@ struct DeliveryAttempt {
   std::optional<std::string> error;
   std::int64_t next_attempt_at_ms = 0;  // meaningful for failed
   std::int64_t now_ms = 0;
+  std::optional<std::int64_t> latency_ms;  // the POST's round trip
+  std::optional<std::string> answer;       // an excerpt of the receiver's answer body
+};
+
+// What the last attempt of one delivery found (wxlivectl send-test).
+struct AttemptReport {
+  DeliveryState state = DeliveryState::pending;
+  int attempts = 0;
+  std::optional<int> last_status;
+  std::optional<std::string> last_error;
+  std::optional<std::int64_t> last_latency_ms;
+  std::optional<std::string> last_answer;
+
+  bool operator==(const AttemptReport&) const = default;
 };
 
 enum class QuotaKind { list, replay, token, quota_error };

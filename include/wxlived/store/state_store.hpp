@@ -60,6 +60,14 @@ class StateStore {
   // a lane never has two deliveries in flight, so order per room and
   // endpoint holds. Disabled endpoints get nothing. Earliest due first.
   Result<std::vector<DueDelivery>> due_deliveries(std::int64_t now_ms, int limit);
+  // Appends one event with its deliveries outside any observation (the
+  // webhook.test event of wxlivectl send-test); returns its seq.
+  Result<std::int64_t> append_event(const NewEvent& event);
+  // The state and last attempt of one delivery; none if there is no such row.
+  Result<std::optional<AttemptReport>> attempt_report(std::int64_t event_seq, std::string_view endpoint);
+  // A delivery still pending (never tried) becomes dead with `reason`: its
+  // sender stopped waiting. 1 if it was pending, 0 if an attempt came first.
+  Result<int> abandon_pending_delivery(std::int64_t event_seq, std::string_view endpoint, std::string_view reason);
   // Several attempts in one transaction (one fsync): the delivery worker
   // commits every answer of a loop turn together. Rows not found are skipped.
   Result<void> record_delivery_attempts(const std::vector<DeliveryAttempt>& attempts);
