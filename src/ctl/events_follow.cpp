@@ -49,6 +49,10 @@ int follow_events(const Context& ctx, store::EventFilter filter, std::chrono::mi
     filter.after_seq = *last;
   }
   filter.limit = 1000;
+  // On stderr, so that stdout stays one event per line for scripts; it also
+  // tells a caller (and the tests) from when on events are printed.
+  ctx.err << "wxlivectl: following events after seq " << filter.after_seq << "; Ctrl-C stops\n";
+  ctx.err.flush();
   while (keep_going()) {
     auto events = store->events(filter);
     if (!events) return store_failure(ctx, events.error());

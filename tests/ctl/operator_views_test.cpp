@@ -3,8 +3,6 @@
 #include <doctest/doctest.h>
 #include <rapidjson/document.h>
 
-#include <thread>
-
 #include "support/child_process.hpp"
 #include "support/eventually.hpp"
 #include "support/run_process.hpp"
@@ -193,7 +191,8 @@ TEST_CASE("events --follow prints events committed after it started, each once, 
   Fixture f;
   wxlived::testing::ChildProcess follower(bin("wxlivectl"), {"--db", f.db.string(), "events", "--follow", "--json"},
                                           f.dir / "follow.out");
-  std::this_thread::sleep_for(300ms);  // its first poll: nothing new yet
+  // Events committed from here on are after the seq it starts from.
+  REQUIRE(wxlived::testing::eventually([&] { return contains(follower.output(), "following events after seq 2"); }, 10s));
   for (int n = 1; n <= 3; ++n) {
     Observation o;
     o.app = "shop";
@@ -204,9 +203,9 @@ TEST_CASE("events --follow prints events committed after it started, each once, 
   CHECK(follower.stop(SIGTERM) == 0);
   const std::string out = follower.output();
   CHECK_FALSE(contains(out, "evt_7_1"));  // older than the follow
-  std::size_t lines = 0;
+  std::size_t lines = 0;  // one JSON object per line, each event once
   for (std::size_t at = 0; (at = out.find('\n', at)) != std::string::npos; ++at) ++lines;
-  CHECK(lines == 3);  // one JSON object per line, each event once
+  CHECK(lines == 4);  // and the one line on stderr saying where it starts
   for (int n = 1; n <= 3; ++n) {
     const std::string id = "\"evt_new_" + std::to_string(n) + "\"";
     CHECK(out.find(id) == out.rfind(id));
