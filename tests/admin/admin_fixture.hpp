@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "support/store_must.hpp"
 #include "support/temp_dir.hpp"
 #include "wxlived/admin/time_text.hpp"
 #include "wxlived/store/state_store.hpp"
@@ -19,14 +20,7 @@ namespace wxlived::admin::testing {
 
 inline constexpr std::int64_t kT0 = 1764000000000;  // 2025-11-24T16:00:00Z = 2025-11-25 Beijing
 
-template <class T>
-T must(store::Result<T> result) {
-  REQUIRE_MESSAGE(result.has_value(), (result.has_value() ? std::string() : result.error().to_string()));
-  return std::move(result).value();
-}
-inline void must(const store::Result<void>& result) {
-  REQUIRE_MESSAGE(result.has_value(), (result.has_value() ? std::string() : result.error().to_string()));
-}
+using wxlived::testing::must;
 
 inline store::NewEvent room_event(std::string id, std::string app, std::int64_t room, std::string type,
                                   std::int64_t at, std::vector<std::string> endpoints) {

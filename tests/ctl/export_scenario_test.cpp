@@ -12,6 +12,7 @@
 
 #include "support/config_fixture.hpp"
 #include "support/run_process.hpp"
+#include "support/store_must.hpp"
 #include "support/temp_dir.hpp"
 #include "time_text.hpp"
 #include "wxlived/engine/room_snapshot.hpp"
@@ -31,14 +32,7 @@ constexpr const char* kAppid = "wxfake000000000001";
 constexpr const char* kToken = "TOKEN-must-never-be-printed-0x5eed";
 constexpr std::int64_t kS = 1000;
 
-template <class T>
-T must(Result<T> result) {
-  REQUIRE_MESSAGE(result.has_value(), (result.has_value() ? std::string() : result.error().to_string()));
-  return std::move(result).value();
-}
-void must(const Result<void>& result) {
-  REQUIRE_MESSAGE(result.has_value(), (result.has_value() ? std::string() : result.error().to_string()));
-}
+using wxlived::testing::must;
 
 std::string snapshot(std::int64_t id, std::int64_t start_s, std::int64_t end_s) {
   wxlived::engine::RoomMemory m;

@@ -6,6 +6,7 @@
 #include "support/child_process.hpp"
 #include "support/eventually.hpp"
 #include "support/run_process.hpp"
+#include "support/store_must.hpp"
 #include "support/temp_dir.hpp"
 #include "wxlived/admin/time_text.hpp"
 #include "wxlived/engine/outlook.hpp"
@@ -21,14 +22,7 @@ namespace {
 
 constexpr std::int64_t kT0 = 1764000000000;  // 2025-11-24T16:00:00Z = 2025-11-25T00:00:00+08:00
 
-template <class T>
-T must(Result<T> result) {
-  REQUIRE_MESSAGE(result.has_value(), (result.has_value() ? std::string() : result.error().to_string()));
-  return std::move(result).value();
-}
-void must(const Result<void>& result) {
-  REQUIRE_MESSAGE(result.has_value(), (result.has_value() ? std::string() : result.error().to_string()));
-}
+using wxlived::testing::must;
 
 NewEvent event(std::string id, std::string type, std::int64_t room, std::string data, std::int64_t at) {
   NewEvent e;

@@ -9,6 +9,7 @@
 
 #include "support/config_fixture.hpp"
 #include "support/run_process.hpp"
+#include "support/store_must.hpp"
 #include "support/temp_dir.hpp"
 #include "time_text.hpp"
 #include "wxlived/admin/routes.hpp"
@@ -24,14 +25,7 @@ namespace {
 constexpr const char* kToken = "TOKEN-must-never-be-printed-0x5eed";
 constexpr std::int64_t kT0 = 1764000000000;  // 2025-11-24T16:00:00Z
 
-template <class T>
-T must(Result<T> result) {
-  REQUIRE_MESSAGE(result.has_value(), (result.has_value() ? std::string() : result.error().to_string()));
-  return std::move(result).value();
-}
-inline void must(const Result<void>& result) {
-  REQUIRE_MESSAGE(result.has_value(), (result.has_value() ? std::string() : result.error().to_string()));
-}
+using wxlived::testing::must;
 
 NewEvent room_event(std::string id, std::int64_t room, std::optional<int> from, int to, std::int64_t at,
                     std::vector<std::string> endpoints) {

@@ -19,6 +19,7 @@
 #include <thread>
 #include <vector>
 
+#include "support/store_must.hpp"
 #include "support/temp_dir.hpp"
 #include "wxlived/delivery/delivery_worker.hpp"
 #include "wxlived/store/state_store.hpp"
@@ -30,14 +31,7 @@ using namespace std::chrono_literals;
 inline constexpr const char* kOldSecret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 inline constexpr const char* kNewSecret = "whsec_c2Vjb25kLXNlY3JldC1mb3Itcm90YXRpb24=";
 
-template <class T>
-T must(store::Result<T> result) {
-  REQUIRE_MESSAGE(result.has_value(), (result.has_value() ? std::string() : result.error().to_string()));
-  return std::move(result).value();
-}
-inline void must(const store::Result<void>& result) {
-  REQUIRE_MESSAGE(result.has_value(), (result.has_value() ? std::string() : result.error().to_string()));
-}
+using wxlived::testing::must;
 
 // One request as the receiver saw it.
 struct Received {

@@ -8,20 +8,13 @@
 #include <utility>
 #include <vector>
 
+#include "support/store_must.hpp"
 #include "temp_dir.hpp"
 #include "wxlived/store/state_store.hpp"
 
 namespace wxlived::store::testing {
 
-// Unwraps a result, failing the test with the store's own error text.
-template <class T>
-T must(Result<T> result) {
-  REQUIRE_MESSAGE(result.has_value(), (result.has_value() ? std::string() : result.error().to_string()));
-  return std::move(result).value();
-}
-inline void must(const Result<void>& result) {
-  REQUIRE_MESSAGE(result.has_value(), (result.has_value() ? std::string() : result.error().to_string()));
-}
+using wxlived::testing::must;
 
 inline StateStore open_store(const TempDir& dir) { return must(StateStore::open(db_file(dir))); }
 
