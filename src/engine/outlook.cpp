@@ -5,6 +5,7 @@
 #include <array>
 #include <utility>
 
+#include "json_reader.hpp"
 #include "json_writer.hpp"
 #include "wxlived/core/json_nesting.hpp"
 
@@ -31,12 +32,6 @@ std::optional<OutlookReason> reason_from(std::string_view text) {
   for (const auto& [reason, name] : kReasons)
     if (text == name) return reason;
   return std::nullopt;
-}
-
-std::optional<std::int64_t> int_member(const rapidjson::Value& o, const char* name) {
-  const auto it = o.FindMember(name);
-  if (it == o.MemberEnd() || !it->value.IsInt64()) return std::nullopt;
-  return it->value.GetInt64();
 }
 
 }  // namespace
@@ -74,19 +69,20 @@ std::string outlook_to_json(const Outlook& o) {
 }
 
 std::optional<Outlook> outlook_from_json(std::string_view text) {
+  using json::bool_member;
+  using json::int_member;
+  using json::string_member;
   rapidjson::Document doc;
   if (!parse_bounded_json(doc, text) || !doc.IsObject()) return std::nullopt;
-  const auto call = doc.FindMember("call");
-  const auto reason = doc.FindMember("reason");
-  if (call == doc.MemberEnd() || !call->value.IsString() || reason == doc.MemberEnd() || !reason->value.IsString())
-    return std::nullopt;
-  const auto parsed_reason = reason_from(reason->value.GetString());
+  const auto call = string_member(doc, "call");
+  const auto reason = string_member(doc, "reason");
+  const auto parsed_reason = reason ? reason_from(*reason) : std::nullopt;
   const auto computed_at = int_member(doc, "computed_at_ms");
   const auto at = int_member(doc, "at_ms");
-  if (!parsed_reason || !computed_at || !at) return std::nullopt;
+  if (!call || !parsed_reason || !computed_at || !at) return std::nullopt;
   Outlook o;
   o.computed_at = *computed_at;
-  o.call = call->value.GetString();
+  o.call = *call;
   o.at = *at;
   o.reason = *parsed_reason;
   if (const auto rooms = doc.FindMember("rooms"); rooms != doc.MemberEnd() && rooms->value.IsArray()) {
@@ -94,11 +90,9 @@ std::optional<Outlook> outlook_from_json(std::string_view text) {
       if (id.IsInt64()) o.rooms.push_back(id.GetInt64());
   }
   o.deadline = int_member(doc, "deadline_ms");
-  if (const auto policy = doc.FindMember("policy"); policy != doc.MemberEnd() && policy->value.IsString())
-    o.policy = policy->value.GetString();
+  o.policy = string_member(doc, "policy").value_or(std::string());
   o.daily_limit = int_member(doc, "daily_limit").value_or(0);
-  if (const auto known = doc.FindMember("limit_known"); known != doc.MemberEnd() && known->value.IsBool())
-    o.limit_known = known->value.GetBool();
+  o.limit_known = bool_member(doc, "limit_known").value_or(true);
   o.used_today = int_member(doc, "used_today").value_or(0);
   o.budget_left = int_member(doc, "budget_left").value_or(0);
   o.resets_at = int_member(doc, "resets_at_ms").value_or(0);

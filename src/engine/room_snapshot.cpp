@@ -2,6 +2,7 @@
 
 #include <rapidjson/document.h>
 
+#include "json_reader.hpp"
 #include "json_writer.hpp"
 #include "wxlived/core/json_nesting.hpp"
 
@@ -9,14 +10,11 @@ namespace wxlived::engine {
 namespace {
 
 std::int64_t int_or(const rapidjson::Value& obj, const char* name, std::int64_t fallback) {
-  const auto it = obj.FindMember(name);
-  return it != obj.MemberEnd() && it->value.IsInt64() ? it->value.GetInt64() : fallback;
+  return json::int_member(obj, name).value_or(fallback);
 }
 
 std::string str_or(const rapidjson::Value& obj, const char* name) {
-  const auto it = obj.FindMember(name);
-  return it != obj.MemberEnd() && it->value.IsString() ? std::string(it->value.GetString(), it->value.GetStringLength())
-                                                        : std::string();
+  return json::string_member(obj, name).value_or(std::string());
 }
 
 }  // namespace
@@ -78,8 +76,8 @@ std::optional<RoomMemory> snapshot_from_json(std::string_view text) {
     const rapidjson::Value& o = own->value;
     // abnormal_after_ms: the same bound as written before it covered every status.
     for (const char* name : {"changed_after_ms", "abnormal_after_ms"}) {
-      if (const auto a = o.FindMember(name); a != o.MemberEnd() && a->value.IsInt64()) {
-        m.changed_after = a->value.GetInt64();
+      if (const auto after = json::int_member(o, name)) {
+        m.changed_after = after;
         break;
       }
     }
