@@ -5,14 +5,22 @@
 namespace wxlived::config {
 namespace {
 
-std::string join_names(const auto& items) {
+// Thousands of apps (apps_dir) would make a summary line nobody reads.
+constexpr std::size_t kNamesShown = 10;
+
+template <class It>
+std::string join_names(It begin, It end) {
   std::string out;
-  for (const auto& item : items) {
+  std::size_t shown = 0;
+  for (auto it = begin; it != end; ++it, ++shown) {
+    if (shown == kNamesShown) return out + " and " + std::to_string(end - it) + " more";
     if (!out.empty()) out += ", ";
-    out += item.name;
+    out += it->name;
   }
   return out;
 }
+
+std::string join_names(const auto& items) { return join_names(items.begin(), items.end()); }
 
 bool contains(const std::vector<std::string>& list, std::string_view value) {
   return std::find(list.begin(), list.end(), value) != list.end();
@@ -44,7 +52,17 @@ std::string Config::summary() const {
   auto plural = [](std::size_t n, const char* word) {
     return std::to_string(n) + " " + word + (n == 1 ? "" : "s");
   };
-  std::string out = plural(apps.size(), "app") + " (" + join_names(apps) + "), ";
+  std::string out = plural(apps.size(), "app") + " (";
+  if (daemon.apps_dir.empty()) {
+    out += join_names(apps);
+  } else {
+    const auto first_from_dir = apps.end() - static_cast<std::ptrdiff_t>(apps_from_dir);
+    const auto in_file = static_cast<std::size_t>(first_from_dir - apps.begin());
+    if (in_file > 0) out += std::to_string(in_file) + " in the config file: " + join_names(apps.begin(), first_from_dir) + "; ";
+    out += std::to_string(apps_from_dir) + " in " + daemon.apps_dir.string();
+    if (apps_from_dir > 0) out += ": " + join_names(first_from_dir, apps.end());
+  }
+  out += "), ";
   out += plural(webhooks.size(), "webhook");
   if (!webhooks.empty()) out += " (" + join_names(webhooks) + ")";
   out += ", state dir " + daemon.state_dir.string();

@@ -9,12 +9,14 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <iterator>
 #include <map>
 #include <sstream>
 
 #include "wxlived/config/key_suggestion.hpp"
+#include "apps_dir.hpp"
 #include "secret_source.hpp"
-#include "toml_nesting.hpp"
+#include "toml_document.hpp"
 #include "url.hpp"
 
 namespace wxlived::config {
@@ -26,7 +28,7 @@ using namespace std::string_view_literals;
 constexpr std::array kRootKeys = {"daemon"sv, "app"sv, "poll"sv, "rules"sv, "delivery"sv, "retention"sv, "webhook"sv};
 constexpr std::array kDeliveryKeys = {"max_retry_age_s"sv, "failing_endpoint_warn_s"sv};
 constexpr std::array kRetentionKeys = {"days"sv};
-constexpr std::array kDaemonKeys = {"state_dir"sv, "log_format"sv, "log_level"sv, "admin_listen"sv};
+constexpr std::array kDaemonKeys = {"state_dir"sv, "log_format"sv, "log_level"sv, "admin_listen"sv, "apps_dir"sv};
 constexpr std::array kAppKeys = {"name"sv,       "appid"sv,         "secret_file"sv,   "secret_env"sv,
                                  "secret_credential"sv, "token_mode"sv, "token_command"sv,
                                  "token_command_timeout_s"sv, "api_base"sv, "daily_quota"sv, "page_size"sv};
@@ -74,12 +76,15 @@ class ConfigReader {
     if (auto* t = section(root, "delivery")) read_delivery(*t, config.delivery);
     if (auto* t = section(root, "retention")) read_retention(*t, config.retention);
     read_apps(root, config.apps);
+    read_apps_dir(root, config);
     read_webhooks(root, config.webhooks);
     check_cross_references(root, config);
     return config;
   }
 
   ConfigErrors take_errors() { return std::move(errors_); }
+  // Problems in apps_dir's files: after the config file's own, file by file.
+  ConfigErrors take_app_file_errors() { return std::move(app_file_errors_); }
   std::vector<std::string> take_warnings() { return std::move(warnings_); }
 
  private:
@@ -188,6 +193,12 @@ class ConfigReader {
       }
     } else if (!t.get("state_dir")) {
       use_systemd_state_directory(out);
+    }
+    if (auto dir = get_string(t, "daemon", "apps_dir")) {
+      if (dir->empty())
+        error(line_of(*t.get("apps_dir")), "daemon.apps_dir", "must not be empty");
+      else
+        out.apps_dir = fs::path(*dir).is_relative() ? base_dir_ / *dir : fs::path(*dir);
     }
     if (auto f = get_choice(t, "daemon", "log_format", std::array{"text"sv, "json"sv}))
       out.log_format = *f == "json" ? LogFormat::json : LogFormat::text;
@@ -353,29 +364,65 @@ class ConfigReader {
   void read_apps(const toml::table& root, std::vector<AppSettings>& apps) {
     const toml::array* arr = table_array(root, "app");
     if (!arr || arr->empty()) {
-      if (!root.get("app")) error(1, "app", "no [[app]] block: configure at least one mini program");
+      // With apps_dir, read_apps_dir says when there is no app at all.
+      if (!root.get("app") && !root.at_path("daemon.apps_dir"))
+        error(1, "app", "no [[app]] block: configure at least one mini program");
       return;
     }
-    for (std::size_t i = 0; i < arr->size(); ++i) {
-      const toml::table& t = *arr->get(i)->as_table();
-      const std::string path = "app[" + std::to_string(i) + "]";
-      check_keys(t, path, kAppKeys);
-      AppSettings app;
-      app.name = required_string(t, path, "name").value_or("");
-      app.appid = required_string(t, path, "appid").value_or("");
-      if (auto mode = get_choice(t, path, "token_mode", std::array{"stable"sv, "classic"sv, "command"sv}))
-        app.token_mode = *mode == "classic" ? TokenMode::classic : *mode == "command" ? TokenMode::command
-                                                                                       : TokenMode::stable;
-      read_token_command(t, path, app);
-      const bool needs_secret = app.token_mode != TokenMode::command;
-      if (auto source = secret_source(t, path, needs_secret); source && options_.read_secrets)
-        if (auto secret = load_secret(t, path, *source)) app.secret = std::move(*secret);
-      read_url(t, path, "api_base", app.api_base, false);
-      refuse_plain_http_to_wechat(t, path, app.api_base);
-      read_daily_quota(t, path, app);
-      read_int(t, path, "page_size", app.page_size, 1, 100);
-      apps.push_back(std::move(app));
-    }
+    for (std::size_t i = 0; i < arr->size(); ++i)
+      apps.push_back(read_app(*arr->get(i)->as_table(), "app[" + std::to_string(i) + "]"));
+  }
+
+  // One [[app]] block, or one apps_dir file's top level (`path` is "app").
+  AppSettings read_app(const toml::table& t, const std::string& path) {
+    check_keys(t, path, kAppKeys);
+    AppSettings app;
+    app.name = required_string(t, path, "name").value_or("");
+    app.appid = required_string(t, path, "appid").value_or("");
+    if (auto mode = get_choice(t, path, "token_mode", std::array{"stable"sv, "classic"sv, "command"sv}))
+      app.token_mode = *mode == "classic" ? TokenMode::classic : *mode == "command" ? TokenMode::command
+                                                                                     : TokenMode::stable;
+    read_token_command(t, path, app);
+    const bool needs_secret = app.token_mode != TokenMode::command;
+    if (auto source = secret_source(t, path, needs_secret); source && options_.read_secrets)
+      if (auto secret = load_secret(t, path, *source)) app.secret = std::move(*secret);
+    read_url(t, path, "api_base", app.api_base, false);
+    refuse_plain_http_to_wechat(t, path, app.api_base);
+    read_daily_quota(t, path, app);
+    read_int(t, path, "page_size", app.page_size, 1, 100);
+    return app;
+  }
+
+  // "FILE:LINE" of `key` in the i-th [[app]] block.
+  std::string app_key_at(const toml::table& root, std::size_t i, std::string_view key) {
+    const toml::table* t = nth_table(root, "app", i);
+    const toml::node* n = t ? t->get(key) : nullptr;
+    return file_ + ":" + std::to_string(n ? line_of(*n) : 0);
+  }
+
+  // apps_dir's files (apps_dir.cpp), each read as an [[app]] block by a
+  // reader of its own, so its problems name that file and relative paths in
+  // it resolve against its folder. Their apps follow the [[app]] blocks'.
+  void read_apps_dir(const toml::table& root, Config& config) {
+    const toml::node* key = root.at_path("daemon.apps_dir").node();
+    if (!key || config.daemon.apps_dir.empty()) return;
+    std::vector<ConfiguredApp> configured;
+    for (std::size_t i = 0; i < config.apps.size(); ++i)
+      configured.push_back({config.apps[i].name, config.apps[i].appid, app_key_at(root, i, "name"),
+                            app_key_at(root, i, "appid")});
+    const ReadAppTable read_table = [this](const toml::table& t, const fs::path& file) {
+      ConfigReader reader(file.string(), file.parent_path(), env_, options_);
+      AppSettings app = reader.read_app(t, "app");
+      return AppTableRead{std::move(app), reader.take_errors(), reader.take_warnings()};
+    };
+    AppsDirRead read = config::read_apps_dir(config.daemon.apps_dir, {file_, line_of(*key), "daemon.apps_dir", ""},
+                                             configured, read_table);
+    if (read.files == 0 && read.errors.empty() && !root.get("app"))
+      error(1, "app", "no app: no [[app]] block here and no app file in apps_dir " + config.daemon.apps_dir.string());
+    config.apps_from_dir = read.apps.size();
+    std::move(read.apps.begin(), read.apps.end(), std::back_inserter(config.apps));
+    std::move(read.errors.begin(), read.errors.end(), std::back_inserter(app_file_errors_));
+    std::move(read.warnings.begin(), read.warnings.end(), std::back_inserter(warnings_));
   }
 
   void read_token_command(const toml::table& t, const std::string& path, AppSettings& app) {
@@ -503,6 +550,7 @@ class ConfigReader {
       auto [it, inserted] = first.emplace(value, i);
       if (inserted) continue;
       const toml::table* t = nth_table(root, block, i);
+      if (!t) continue;  // an app from apps_dir: read_apps_dir reports it in its own file
       const toml::table* t0 = nth_table(root, block, it->second);
       const toml::node* n = t ? t->get(key) : nullptr;
       error(n ? line_of(*n) : 0, std::string(block) + "[" + std::to_string(i) + "]." + std::string(key),
@@ -538,6 +586,7 @@ class ConfigReader {
   const EnvLookup& env_;
   LoadOptions options_;
   ConfigErrors errors_;
+  ConfigErrors app_file_errors_;
   std::vector<std::string> warnings_;
 };
 
@@ -560,22 +609,17 @@ namespace {
 Expected<Config, ConfigErrors> parse_with_base(std::string_view text, const std::string& source_name,
                                                const fs::path& base_dir, const EnvLookup& env,
                                                LoadOptions options = {}) {
-  if (auto deep = toml_nesting_problem(text)) {
-    return Unexpected(ConfigErrors{{source_name, deep->line, "syntax", deep->message + ": refused before parsing"}});
-  }
-  toml::table root;
-  try {
-    root = toml::parse(text, source_name);
-  } catch (const toml::parse_error& e) {
-    return Unexpected(ConfigErrors{{source_name, static_cast<int>(e.source().begin.line), "syntax",
-                                    std::string(e.description())}});
-  }
+  auto root = parse_toml_document(text, source_name);
+  if (!root) return Unexpected(ConfigErrors{std::move(root.error())});
   ConfigReader reader(source_name, base_dir, env, options);
-  Config config = reader.read(root);
+  Config config = reader.read(*root);
   config.warnings = reader.take_warnings();
-  if (auto errors = reader.take_errors(); !errors.empty()) {
+  auto errors = reader.take_errors();
+  auto app_file_errors = reader.take_app_file_errors();
+  if (!errors.empty() || !app_file_errors.empty()) {
     std::stable_sort(errors.begin(), errors.end(),
                      [](const ConfigError& a, const ConfigError& b) { return a.line < b.line; });
+    errors.insert(errors.end(), app_file_errors.begin(), app_file_errors.end());
     return Unexpected(std::move(errors));
   }
   config.source = source_name;

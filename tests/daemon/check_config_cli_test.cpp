@@ -97,6 +97,29 @@ TEST_CASE("check-config --load-credential that is not ID:PATH is a usage error")
   CHECK(r.output.find("is not ID:PATH") != std::string::npos);
 }
 
+TEST_CASE("check-config checks apps_dir's files with the unit's credentials and counts their apps in its ok line") {
+  ConfigFixture fx;
+  std::string toml = valid_fake_config();
+  toml.insert(toml.find("[daemon]\n") + 9, "apps_dir = \"apps.d\"\n");
+  fx.dir.write("creds/outlet", "outlet-secret\n");
+  const auto outlet = fx.dir.write("apps.d/outlet.toml", "appid = \"wxfake000000000002\"\nsecret_credential = "
+                                                         "\"secrets_outlet\"\napi_base = \"http://127.0.0.1:8080\"\n");
+  fx.load(toml);
+  const std::string check = "env -u CREDENTIALS_DIRECTORY " + bin("wxlived") + " check-config --config " + fx.path() +
+                            " --load-credential secrets:" + (fx.dir / "creds").string();
+  auto ok = run_process(check);
+  CHECK(ok.exit_code == 0);
+  CHECK(ok.output == fx.path() + ": ok: 2 apps (1 in the config file: shop; 1 in " + (fx.dir / "apps.d").string() +
+                         ": outlet), 1 webhook (crm), state dir " + (fx.dir / "state").string() + "\n");
+  CHECK(ok.output.find("outlet-secret") == std::string::npos);
+
+  std::filesystem::remove(fx.dir / "creds/outlet");
+  auto missing = run_process(check);
+  CHECK(missing.exit_code == 2);
+  CHECK(missing.output == outlet.string() + ":2: app.secret_credential: cannot read " +
+                              (fx.dir / "creds/outlet").string() + ": No such file or directory\n");
+}
+
 TEST_CASE("each binary answers --version and --help") {
   for (const char* name : {"wxlived", "wxlivectl", "wxlive-fakewx"}) {
     auto version = run_process(bin(name) + " --version");

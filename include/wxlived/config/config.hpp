@@ -22,6 +22,9 @@ struct DaemonSettings {
   LogFormat log_format = LogFormat::text;
   std::string log_level = "info";
   std::string admin_listen = "127.0.0.1:9466";  // "" = admin HTTP off
+  // A folder of app files (one app each, read at start and every reload);
+  // "" = none. Absolute: a relative key is resolved against the config's folder.
+  std::filesystem::path apps_dir;
   std::filesystem::path db_path() const { return state_dir / "wxlived.db"; }
 };
 
@@ -84,6 +87,9 @@ struct Config {
   std::filesystem::path source;
   DaemonSettings daemon;
   std::vector<AppSettings> apps;
+  // The last apps_from_dir of `apps` came from daemon.apps_dir, in file
+  // name order; the ones before them from [[app]] blocks.
+  std::size_t apps_from_dir = 0;
   PollSettings poll;
   RuleSettings rules;
   DeliverySettings delivery;
@@ -96,7 +102,9 @@ struct Config {
   const AppSettings* find_app(std::string_view name) const;
   // Every secret value in this config, for the log redactor.
   std::vector<std::string> secret_values() const;
-  // "2 apps (shop, outlet), 1 webhook (crm), state dir /var/lib/wxlived"
+  // "2 apps (shop, outlet), 1 webhook (crm), state dir /var/lib/wxlived";
+  // with apps_dir, "3 apps (shop; 2 from /etc/wxlived/apps.d: a, b), ...".
+  // A long list names its first apps and counts the rest.
   std::string summary() const;
 };
 
