@@ -1,6 +1,6 @@
 # What `cpack -G DEB` (scripts/package) puts in wxlived_<version>_<arch>.deb:
-# the binaries, the systemd unit, the example config as a conffile, the
-# Prometheus alert rules, the Grafana dashboard, the reference webhook
+# the binaries, the systemd unit, the example config as a conffile, an empty
+# /etc/wxlived/apps.d, the Prometheus alert rules, the Grafana dashboard, the reference webhook
 # receiver, the docs, the man pages and bash completions (generated:
 # cmake/Manuals.cmake), and what Debian asks of every package (copyright,
 # changelog.gz; lintian checks it: tests/package). Runtime libraries
@@ -13,6 +13,10 @@ endif()
 install(TARGETS wxlived wxlivectl wxlive-fakewx RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 install(FILES systemd/wxlived.service DESTINATION lib/systemd/system)
 install(FILES etc/wxlived.toml DESTINATION /etc/wxlived PERMISSIONS OWNER_READ OWNER_WRITE GROUP_READ WORLD_READ)
+# apps_dir's folder (SPEC section 4), empty: provisioning writes one file per app into it. The package owns
+# it (dpkg removes it on purge once it is empty); the files in it are the operator's.
+install(DIRECTORY DESTINATION /etc/wxlived/apps.d
+        DIRECTORY_PERMISSIONS OWNER_READ OWNER_WRITE OWNER_EXECUTE GROUP_READ GROUP_EXECUTE WORLD_READ WORLD_EXECUTE)
 install(FILES etc/prometheus/wxlived-alerts.yml DESTINATION ${CMAKE_INSTALL_DATADIR}/wxlived/prometheus)
 install(FILES etc/grafana/wxlived.json DESTINATION ${CMAKE_INSTALL_DATADIR}/wxlived/grafana)
 # An example to read and run with python3 (Suggests:), not a program of the package: not executable, so that

@@ -77,7 +77,7 @@ TEST_CASE("check-config outside systemd names a missing secret file at its confi
   std::filesystem::remove(install.dir / "secrets/shop");
   auto r = install.check("--load-credential secrets:" + (install.dir / "secrets").string());
   CHECK(r.exit_code == 2);
-  CHECK(r.output == install.config + ":17: app[0].secret_credential: cannot read " +
+  CHECK(r.output == install.config + ":18: app[0].secret_credential: cannot read " +
                         (install.dir / "secrets/shop").string() + ": No such file or directory\n");
   CHECK(r.output.find(wxlived::testing::kHookSecret) == std::string::npos);
 }
@@ -86,7 +86,7 @@ TEST_CASE("check-config outside systemd without --load-credential says how to ch
   ShippedConfigCheck install;
   auto r = install.check("");
   CHECK(r.exit_code == 2);
-  CHECK(r.output.find(install.config + ":17: app[0].secret_credential: CREDENTIALS_DIRECTORY is not set") == 0);
+  CHECK(r.output.find(install.config + ":18: app[0].secret_credential: CREDENTIALS_DIRECTORY is not set") == 0);
   CHECK(r.output.find("--load-credential ID:PATH") != std::string::npos);
 }
 

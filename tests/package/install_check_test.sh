@@ -3,8 +3,9 @@
 # runs it: the package built from this build tree (cpack), installed with apt
 # (Depends resolved) into a Debian 12 chroot made by debootstrap, the secrets
 # put in place and checked by the doc's own fenced blocks (read from the doc,
-# so doc and test cannot drift). Then a broken install (a secret file
-# missing) must exit 2 naming FILE:LINE and the file.
+# so doc and test cannot drift). Then the doc's apps.d block adds an app as
+# a file (with apps_dir turned on, as the doc asks), and a broken install (a
+# secret file missing) must exit 2 naming FILE:LINE and the file.
 #
 # The debootstrap result (minbase + the .deb's Depends) is cached as a
 # tarball under BUILD_DIR/package-cache, keyed by the suite, the mirror and
@@ -32,7 +33,9 @@ doc_block() {
 }
 secrets_block=$(doc_block secrets)
 check_block=$(doc_block check)
-[[ -n "$secrets_block" && -n "$check_block" ]] || { echo "FAIL: install-check blocks not found in $doc"; exit 1; }
+apps_dir_block=$(doc_block apps-dir)
+[[ -n "$secrets_block" && -n "$check_block" && -n "$apps_dir_block" ]] ||
+  { echo "FAIL: install-check blocks not found in $doc"; exit 1; }
 
 # This machine's Debian mirror (deb822 sources first, then sources.list).
 mirror=$(awk 'BEGIN { RS = "" }
@@ -87,6 +90,7 @@ echo "chroot: ready ($((SECONDS - started)) s)"
 cp "$deb" "$root/tmp/"
 printf '%s\n' "$secrets_block" >"$root/tmp/install-secrets.sh"
 printf '%s\n' "$check_block" >"$root/tmp/install-check.sh"
+printf '%s\n' "$apps_dir_block" >"$root/tmp/install-apps-dir.sh"
 
 # 3. In the chroot: apt installs the .deb, the doc's blocks run as root's shell would.
 cat >"$work/in-chroot.sh" <<'SCRIPT'
@@ -100,11 +104,16 @@ in_root sh -c 'DEBIAN_FRONTEND=noninteractive apt-get install -y -q /tmp/wxlived
   >"$root/tmp/apt.log" 2>&1 || { cat "$root/tmp/apt.log"; exit 1; }
 echo "installed: $(in_root dpkg-query -W -f='${Package} ${Version} ${Status}' wxlived)"
 echo "secrets folder: $(in_root stat -c '%a %U' /etc/wxlived/secrets)"
+echo "apps folder: $(in_root stat -c '%a %U' /etc/wxlived/apps.d), $(in_root ls -A /etc/wxlived/apps.d | wc -l) files"
 
 in_root bash -euo pipefail /tmp/install-secrets.sh
 set +e
 in_root bash /tmp/install-check.sh >"$root/tmp/good.out" 2>&1
 echo "good install: exit $?"
+# The operator turns apps_dir on (the shipped line, uncommented), then follows the doc.
+sed -i 's/^# apps_dir /apps_dir   /' "$root/etc/wxlived/wxlived.toml"
+in_root bash -euo pipefail /tmp/install-apps-dir.sh >"$root/tmp/apps-dir.out" 2>&1
+echo "apps.d install: exit $?"
 rm "$root/etc/wxlived/secrets/shop"
 in_root bash /tmp/install-check.sh >"$root/tmp/broken.out" 2>&1
 echo "broken install: exit $?"
@@ -120,17 +129,23 @@ expect() {  # expect DESCRIPTION CONDITION...
 }
 good=$(cat "$root/tmp/good.out")
 broken=$(cat "$root/tmp/broken.out")
+apps_dir_out=$(cat "$root/tmp/apps-dir.out")
 hook_secret=$(cat "$root/etc/wxlived/secrets/crm-hook")
 echo "--- the check on the good install:"; echo "$good"
+echo "--- the apps.d block:"; echo "$apps_dir_out"
 echo "--- the check with secrets/shop missing:"; echo "$broken"
 expect "the package is installed" grep -q '^installed: wxlived .* installed$' "$work/verdicts"
 expect "the package made /etc/wxlived/secrets 0700 root" grep -qx 'secrets folder: 700 root' "$work/verdicts"
+expect "the package made /etc/wxlived/apps.d 0755 root, empty" grep -qx 'apps folder: 755 root, 0 files' "$work/verdicts"
 expect "the doc's check passes on the good install (exit 0)" grep -qx 'good install: exit 0' "$work/verdicts"
 expect "it says ok with the shipped config's summary" \
   test "$good" = "/etc/wxlived/wxlived.toml: ok: 1 app (shop), 1 webhook (crm), state dir /var/lib/wxlived"
+expect "the doc's apps.d block adds an app file that the check counts (exit 0)" grep -qx 'apps.d install: exit 0' "$work/verdicts"
+expect "its check says ok with the app of apps.d in the summary" test "$apps_dir_out" = \
+  "/etc/wxlived/wxlived.toml: ok: 2 apps (1 in the config file: shop; 1 in /etc/wxlived/apps.d: outlet), 1 webhook (crm), state dir /var/lib/wxlived"
 expect "the broken install fails with exit 2" grep -qx 'broken install: exit 2' "$work/verdicts"
 expect "it names FILE:LINE, the key and the missing file" \
-  test "$broken" = "/etc/wxlived/wxlived.toml:17: app[0].secret_credential: cannot read /etc/wxlived/secrets/shop: No such file or directory"
-expect "no secret in either output" bash -c '! grep -qF -e APP_SECRET -e "$1" <<< "$2"' _ "$hook_secret" "$good$broken"
+  test "$broken" = "/etc/wxlived/wxlived.toml:18: app[0].secret_credential: cannot read /etc/wxlived/secrets/shop: No such file or directory"
+expect "no secret in any output" bash -c '! grep -qF -e APP_SECRET -e OUTLET_SECRET -e "$1" <<< "$2"' _ "$hook_secret" "$good$broken$apps_dir_out"
 if ((failures > 0)); then exit 1; fi
 echo "install check: all passed"
