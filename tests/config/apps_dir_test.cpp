@@ -42,7 +42,7 @@ wxlived::config::ConfigError only_error(const ConfigFixture& fx, const std::stri
 
 }  // namespace
 
-TEST_CASE("an app file in apps_dir loads as an app after the [[app]] blocks, its name taken from the file") {
+TEST_CASE("an app file in apps_dir loads as an app after the app blocks, its name taken from the file") {
   ConfigFixture fx;
   fx.dir.write("apps.d/outlet.toml", app_file("wxfake000000000002", "page_size = 50\n"));
   auto config = fx.load(config_with_apps_dir());
@@ -78,7 +78,7 @@ TEST_CASE("an app file's name that is not its file's name is refused at its line
                              "the app's name; rename the file or leave name out");
 }
 
-TEST_CASE("an app file named like an [[app]] block is refused in the app file, naming the block's line") {
+TEST_CASE("an app file named like an app block is refused in the app file, naming the block's line") {
   ConfigFixture fx;
   const auto file = fx.dir.write("apps.d/shop.toml", app_file("wxfake000000000002"));
   auto e = only_error(fx, config_with_apps_dir());
@@ -134,7 +134,7 @@ TEST_CASE("the config file's problems come first in line order, then each app fi
   CHECK(errors[3].to_string() == b.string() + ":1: app.page_size: must be from 1 to 100, not 0");
 }
 
-TEST_CASE("an [[app]] block in an app file is refused with what to write instead") {
+TEST_CASE("an app block header in an app file is refused with what to write instead") {
   ConfigFixture fx;
   const auto file = fx.dir.write("apps.d/outlet.toml", "[[app]]\n" + app_file("wxfake000000000002"));
   auto e = only_error(fx, config_with_apps_dir());
@@ -183,7 +183,7 @@ TEST_CASE("app files are read in file name order") {
   CHECK(config->apps[3].name == "c");
 }
 
-TEST_CASE("an empty apps_dir adds no app; with no [[app]] block either the config is refused") {
+TEST_CASE("an empty apps_dir adds no app, and with no app block either the config is refused") {
   ConfigFixture fx;
   std::filesystem::create_directories(fx.dir / "apps.d");
   auto with_block = fx.load(config_with_apps_dir());
@@ -211,7 +211,7 @@ TEST_CASE("apps from apps_dir alone are a valid config, and webhooks may name th
   CHECK(config->summary().starts_with("1 app (1 in " + (fx.dir / "apps.d").string() + ": outlet), "));
 }
 
-TEST_CASE("an app file's secret_credential comes from the unit's LoadCredential= as an [[app]] block's does") {
+TEST_CASE("an app file's secret_credential comes from the unit's LoadCredential= as an app block's does") {
   ConfigFixture fx;
   fx.dir.write("creds/outlet", "outlet-secret\n");
   fx.dir.write("apps.d/outlet.toml",
@@ -238,7 +238,7 @@ TEST_CASE("an app file's problems never echo a secret, and its secrets reach the
   CHECK(all_lines(refused.error()).find(wxlived::testing::kAppSecret) == std::string::npos);
 }
 
-TEST_CASE("a summary of many apps names the first ten and counts the rest") {
+TEST_CASE("the summary of an apps_dir of many apps names the first ten and counts the rest") {
   ConfigFixture fx;
   for (int i = 0; i < 12; ++i) {
     const std::string n = std::to_string(10 + i);
