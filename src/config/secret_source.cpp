@@ -60,6 +60,16 @@ Expected<std::filesystem::path, std::string> credential_path(const std::string& 
   return std::filesystem::path(*dir) / name;
 }
 
+// systemd (252, Debian 12) copies LoadCredential= files into
+// $CREDENTIALS_DIRECTORY when the service starts and never again: a reload
+// that adds an app (an apps_dir file) with a new credential cannot see it.
+std::string missing_credential_hint(const std::filesystem::path& path, const std::vector<CredentialLoad>& loads) {
+  std::error_code ec;
+  if (!loads.empty() || std::filesystem::exists(path, ec)) return "";
+  return " (systemd hands the service the credentials that existed when it started: one added since needs "
+         "systemctl restart wxlived)";
+}
+
 }  // namespace
 
 Expected<SecretValue, std::string> read_secret(const SecretSource& source, const std::filesystem::path& base_dir,
@@ -89,7 +99,7 @@ Expected<SecretValue, std::string> read_secret(const SecretSource& source, const
       const auto path = credential_path(source.reference, env, credential_loads);
       if (!path) return Unexpected(path.error());
       auto content = read_file_text(*path);
-      if (!content) return Unexpected(content.error());
+      if (!content) return Unexpected(content.error() + missing_credential_hint(*path, credential_loads));
       text = std::move(*content);
       origin = "credential " + source.reference;
       break;

@@ -252,3 +252,17 @@ TEST_CASE("the summary of an apps_dir of many apps names the first ten and count
                                       ": app10, app11, app12, app13, app14, app15, app16, app17, app18, app19 and 2 "
                                       "more), "));
 }
+
+TEST_CASE("an app file's credential missing under systemd says that credentials added since the start need a restart") {
+  ConfigFixture fx;
+  std::filesystem::create_directories(fx.dir / "run-credentials");
+  fx.vars["CREDENTIALS_DIRECTORY"] = (fx.dir / "run-credentials").string();
+  const auto file = fx.dir.write("apps.d/outlet.toml",
+                                 "appid = \"wxfake000000000002\"\nsecret_credential = \"secrets_outlet\"\napi_base = "
+                                 "\"http://127.0.0.1:8080\"\n");
+  auto e = only_error(fx, config_with_apps_dir());
+  CHECK(e.to_string() == file.string() + ":2: app.secret_credential: cannot read " +
+                             (fx.dir / "run-credentials/secrets_outlet").string() +
+                             ": No such file or directory (systemd hands the service the credentials that existed "
+                             "when it started: one added since needs systemctl restart wxlived)");
+}
