@@ -9,6 +9,26 @@
 #include "wxlived/log/log.hpp"
 
 namespace wxlived::sys {
+namespace {
+
+// systemd reads a notification into a PIPE_BUF (4096-byte) buffer and drops
+// a longer datagram whole ("Got overly long notification datagram,
+// ignoring"). The daemon's STATUS names each app's quota: with thousands of
+// apps (apps_dir) it would take the READY=1 sent with it down too, and the
+// start would time out. So STATUS is cut well below that, between characters.
+constexpr std::size_t kMaxStatusBytes = 1024;
+
+std::string status_value(std::string_view text) {
+  std::string out = one_line(text);
+  if (out.size() <= kMaxStatusBytes) return out;
+  constexpr std::string_view kCut = " ...";
+  std::size_t end = kMaxStatusBytes - kCut.size();
+  while (end > 0 && (static_cast<unsigned char>(out[end]) & 0xC0) == 0x80) --end;  // not inside a UTF-8 character
+  out.resize(end);
+  return out.append(kCut);
+}
+
+}  // namespace
 
 ServiceNotifier::ServiceNotifier() {
   const char* socket = std::getenv("NOTIFY_SOCKET");
@@ -20,7 +40,7 @@ ServiceNotifier::ServiceNotifier() {
 }
 
 void ServiceNotifier::ready(std::string_view status_text) {
-  send("READY=1\nSTATUS=" + one_line(status_text));
+  send("READY=1\nSTATUS=" + status_value(status_text));
 }
 
 void ServiceNotifier::reloading() {
@@ -29,7 +49,7 @@ void ServiceNotifier::reloading() {
 
 void ServiceNotifier::stopping() { send("STOPPING=1"); }
 
-void ServiceNotifier::status(std::string_view text) { send("STATUS=" + one_line(text)); }
+void ServiceNotifier::status(std::string_view text) { send("STATUS=" + status_value(text)); }
 
 void ServiceNotifier::watchdog_ping() { send("WATCHDOG=1"); }
 

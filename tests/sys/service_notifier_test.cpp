@@ -72,6 +72,34 @@ TEST_CASE("ready, reloading, status and stopping reach the notify socket in orde
   CHECK(listener.next(2s) == std::optional<std::string>("STOPPING=1"));
 }
 
+TEST_CASE("a STATUS of thousands of apps is cut between characters so that READY=1 still fits systemd's 4 KB") {
+  TempDir dir;
+  NotifyListener listener(dir / "notify.sock");
+  NotifyEnvironment env(listener.path().string());
+  ServiceNotifier notifier;
+  REQUIRE(notifier.enabled());
+  std::string quotas = "10000 apps, 0 rooms live; quota left: ";
+  for (int i = 0; i < 10000; ++i) quotas += "\xe5\x95\x86" + std::to_string(i) + " 500/500, ";  // "商0 500/500, "...
+  notifier.ready(quotas);
+  notifier.status(quotas);
+
+  for (const char* first : {"READY=1\nSTATUS=", "STATUS="}) {
+    const auto message = listener.next(2s);
+    REQUIRE(message);
+    CAPTURE(message->size());
+    CHECK(message->rfind(first, 0) == 0);
+    CHECK(message->size() < 4096 / 2);  // the listener, like systemd, reads at most 4096 bytes
+    CHECK(message->ends_with(" ..."));
+    const std::string status = message->substr(message->find("STATUS=") + 7);
+    CHECK(status.starts_with("10000 apps, 0 rooms live; quota left: \xe5\x95\x86" "0 500/500, "));
+    // The cut falls between characters: what precedes " ..." is whole UTF-8.
+    const std::string kept = status.substr(0, status.size() - 4);
+    std::size_t i = 0;
+    while (i < kept.size()) i += (static_cast<unsigned char>(kept[i]) & 0x80) == 0 ? 1 : 3;
+    CHECK(i == kept.size());
+  }
+}
+
 TEST_CASE("the watchdog period is half of WATCHDOG_USEC when WATCHDOG_PID is this process") {
   TempDir dir;
   NotifyListener listener(dir / "notify.sock");
