@@ -1,6 +1,7 @@
 // apps_dir on the running daemon (real wxlived, real wxlive-fakewx processes,
 // a real SQLite file): provisioning adds, changes, removes and breaks app
-// files, each followed by SIGHUP, and the loops follow the files.
+// files, each followed by SIGHUP, and the loops follow the files; a folder
+// gone refuses the reload.
 #include <doctest/doctest.h>
 
 #include <csignal>
@@ -73,8 +74,8 @@ std::size_t rooms_of(const std::filesystem::path& db, const std::string& app) {
 
 }  // namespace
 
-TEST_CASE("SIGHUP re-reads apps_dir: a file added starts its app, changed restarts it, removed stops it, broken is "
-          "refused") {
+TEST_CASE("SIGHUP re-reads apps_dir: a file added starts its app, changed restarts it, removed stops it, broken or "
+          "a folder gone is refused") {
   TempDir dir;
   RunningFakewx shop_fake(scenario_for(wxlived::fakewx::testing::appid));
   RunningFakewx outlet_fake(scenario_for(kOutletAppid));
@@ -131,6 +132,16 @@ TEST_CASE("SIGHUP re-reads apps_dir: a file added starts its app, changed restar
   CHECK(logged("app changed: restarting its loop") == 1);
   CHECK(logged("app removed: its loop stops") == 1);
   CHECK(logged(" reloaded ") == 3);
+
+  // The folder gone: refused at the apps_dir line of the config file, outlet goes on.
+  std::filesystem::rename(dir / "apps.d", dir / "apps.d.moved");
+  reload();
+  REQUIRE(eventually([&] { return logged("kept the previous config after a refused reload") == 2; }, 10s));
+  CHECK(logged(config.string() + ":5: daemon.apps_dir: " + (dir / "apps.d").string() +
+               ": No such file or directory") == 1);
+  const auto outlet_at_missing = list_calls(outlet_fake);
+  REQUIRE(eventually([&] { return list_calls(outlet_fake) > outlet_at_missing; }, 20s));
+  CHECK(logged("app removed") == 1);
 
   CHECK(daemon.stop(SIGTERM, 20s) == 0);
 }
