@@ -237,8 +237,9 @@ void Daemon::reload() {
 void Daemon::drop_unconfigured_schedules() {
   auto schedules = store_->app_schedules();
   if (!schedules) return;  // the operator's view only; the store's health is checked elsewhere
+  const AppsByName configured = apps_by_name(config_);
   for (const store::AppSchedule& s : *schedules) {
-    if (!config_.find_app(s.app)) (void)store_->drop_app_schedule(s.app);
+    if (!find_in(configured, s.app)) (void)store_->drop_app_schedule(s.app);
   }
 }
 

@@ -6,6 +6,7 @@
 
 #include <csignal>
 #include <filesystem>
+#include <set>
 #include <string>
 
 #include "fakewx/fakewx_process.hpp"
@@ -72,7 +73,42 @@ std::size_t rooms_of(const std::filesystem::path& db, const std::string& app) {
   return rooms ? rooms->size() : 0;
 }
 
+// The apps with a plan stored (what wxlivectl schedule shows).
+std::set<std::string> scheduled_apps(const std::filesystem::path& db) {
+  std::set<std::string> apps;
+  auto store = wxlived::store::StateStore::open_readonly(db);
+  if (!store) return apps;
+  auto schedules = store->app_schedules();
+  if (!schedules) return apps;
+  for (const auto& s : *schedules) apps.insert(s.app);
+  return apps;
+}
+
 }  // namespace
+
+TEST_CASE("an app file removed while the daemon is down has its stored plan dropped at the next start") {
+  TempDir dir;
+  RunningFakewx shop_fake(scenario_for(wxlived::fakewx::testing::appid));
+  RunningFakewx outlet_fake(scenario_for(kOutletAppid));
+  std::filesystem::permissions(dir.write("secrets/app", std::string(wxlived::fakewx::testing::secret) + "\n"),
+                               std::filesystem::perms(0600));
+  dir.write("apps.d/shop.toml", app_file(wxlived::fakewx::testing::appid, shop_fake.port()));
+  dir.write("apps.d/outlet.toml", app_file(kOutletAppid, outlet_fake.port()));
+  const auto config = dir.write("wxlived.toml", config_text());
+  const auto db = dir / "state" / "wxlived.db";
+  {
+    ChildProcess daemon(wxlived::testing::bin("wxlived"), {"run", "--config", config.string()}, dir / "first.log");
+    INFO("daemon log:\n" << daemon.output());
+    REQUIRE(eventually([&] { return scheduled_apps(db) == std::set<std::string>{"outlet", "shop"}; }, 20s));
+    CHECK(daemon.stop(SIGTERM, 20s) == 0);
+  }
+  std::filesystem::remove(dir / "apps.d/outlet.toml");
+  ChildProcess daemon(wxlived::testing::bin("wxlived"), {"run", "--config", config.string()}, dir / "second.log");
+  INFO("daemon log:\n" << daemon.output());
+  REQUIRE(eventually([&] { return count_of(daemon.output(), " started ") == 1; }, 20s));
+  CHECK(scheduled_apps(db) == std::set<std::string>{"shop"});
+  CHECK(daemon.stop(SIGTERM, 20s) == 0);
+}
 
 TEST_CASE("SIGHUP re-reads apps_dir: a file added starts its app, changed restarts it, removed stops it, broken or "
           "a folder gone is refused") {
