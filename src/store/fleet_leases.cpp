@@ -157,6 +157,13 @@ Result<void> StateStore::release_lease(std::string_view app) {
   return {};
 }
 
+Result<std::vector<std::string>> StateStore::leased_apps() {
+  if (auto pg = require_postgresql("leased apps"); !pg) return detail::failure(std::move(pg));
+  return detail::select_all<std::string>(
+      db_, "SELECT app FROM app_leases WHERE expires_at_ms > " WXLIVED_DB_NOW_MS " ORDER BY app",
+      [](const Query& q) { return q.text(0); });
+}
+
 Result<std::vector<LeaseRecord>> StateStore::leases() {
   return detail::select_all<LeaseRecord>(
       db_, "SELECT app, owner, epoch, acquired_at_ms, expires_at_ms FROM app_leases ORDER BY app", read_lease);

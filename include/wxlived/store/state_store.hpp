@@ -140,6 +140,8 @@ class StateStore {
   Result<std::optional<std::int64_t>> acquire_lease(std::string_view app, std::int64_t ttl_ms);
   // Gives the app up now (its lease row stays, expired, so epochs never repeat).
   Result<void> release_lease(std::string_view app);
+  // The apps whose lease is live now, whoever holds it, sorted.
+  Result<std::vector<std::string>> leased_apps();
   // Every lease row, live or not, sorted by app (wxlivectl, tests).
   Result<std::vector<LeaseRecord>> leases();
   // The epoch this store holds for each app it leased.
