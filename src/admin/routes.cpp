@@ -87,8 +87,8 @@ std::optional<std::string> app_of_habits_path(std::string_view path) {
 
 }  // namespace
 
-Routes::Routes(std::filesystem::path db_file, const Metrics& metrics, const Health& health, UnixClock now_ms)
-    : db_file_(std::move(db_file)), metrics_(metrics), health_(health), now_ms_(std::move(now_ms)) {}
+Routes::Routes(store::StoreLocation store, const Metrics& metrics, const Health& health, UnixClock now_ms)
+    : store_(std::move(store)), metrics_(metrics), health_(health), now_ms_(std::move(now_ms)) {}
 
 Reply Routes::handle(const Request& request) const {
   const std::string& path = request.path;
@@ -128,7 +128,7 @@ Reply Routes::healthz() const {
 
 Reply Routes::readyz() const {
   std::string store_state = "ok";
-  auto db = store::StateStore::open_readonly(db_file_);
+  auto db = store_.open_readonly();
   if (!db) {
     store_state = db.error().to_string();
   } else if (auto apps = db->apps(); !apps) {
@@ -159,7 +159,7 @@ Reply Routes::readyz() const {
 }
 
 Reply Routes::metrics() const {
-  auto db = store::StateStore::open_readonly(db_file_);
+  auto db = store_.open_readonly();
   if (!db) return store_error_reply(db.error());
   auto text = metrics_.scrape(*db, health_, now_ms_());
   if (!text) return store_error_reply(text.error());
@@ -171,7 +171,7 @@ Reply Routes::metrics() const {
 
 Reply Routes::rooms(const Request& request) const {
   if (auto bad = check_params(request, {"app"})) return error_reply(400, *bad);
-  auto db = store::StateStore::open_readonly(db_file_);
+  auto db = store_.open_readonly();
   if (!db) return store_error_reply(db.error());
   const auto app = param(request, "app");
   auto rooms = app ? db->rooms(*app) : db->rooms();
@@ -183,7 +183,7 @@ Reply Routes::room(const Request& request, const std::string& id) const {
   const auto room_id = parse_int(id);
   if (!room_id) return error_reply(400, "not a room id: " + id);
   if (auto bad = check_params(request, {"app"})) return error_reply(400, *bad);
-  auto db = store::StateStore::open_readonly(db_file_);
+  auto db = store_.open_readonly();
   if (!db) return store_error_reply(db.error());
   const auto app = param(request, "app");
   auto found = room_histories(*db, *room_id, app);
@@ -216,7 +216,7 @@ Reply Routes::events(const Request& request) const {
     if (!n || *n < 1 || *n > 10000) return error_reply(400, "limit: not a number from 1 to 10000: " + *limit);
     filter.limit = static_cast<int>(*n);
   }
-  auto db = store::StateStore::open_readonly(db_file_);
+  auto db = store_.open_readonly();
   if (!db) return store_error_reply(db.error());
   auto events = db->events(filter);
   if (!events) return store_error_reply(events.error());
@@ -225,7 +225,7 @@ Reply Routes::events(const Request& request) const {
 
 Reply Routes::habits(const Request& request, const std::string& app) const {
   if (auto bad = check_params(request, {})) return error_reply(400, *bad);
-  auto db = store::StateStore::open_readonly(db_file_);
+  auto db = store_.open_readonly();
   if (!db) return store_error_reply(db.error());
   auto found = app_habits(*db, app);
   if (!found) return store_error_reply(found.error());
@@ -236,7 +236,7 @@ Reply Routes::habits(const Request& request, const std::string& app) const {
 // What each app's engine plans next (= wxlivectl schedule --json).
 Reply Routes::apps(const Request& request) const {
   if (auto bad = check_params(request, {})) return error_reply(400, *bad);
-  auto db = store::StateStore::open_readonly(db_file_);
+  auto db = store_.open_readonly();
   if (!db) return store_error_reply(db.error());
   auto schedules = db->app_schedules();
   if (!schedules) return store_error_reply(schedules.error());

@@ -45,6 +45,7 @@ std::vector<std::string> Config::secret_values() const {
     if (!app.secret.empty()) out.push_back(app.secret.reveal());
   for (const auto& hook : webhooks)
     for (const auto& secret : hook.secrets) out.push_back(secret.reveal());
+  if (store.dsn_is_secret && !store.dsn.empty()) out.push_back(store.dsn.reveal());
   return out;
 }
 

@@ -3,6 +3,7 @@
 #include <toml++/toml.h>
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <array>
 #include <cstdio>
@@ -25,7 +26,10 @@ namespace {
 namespace fs = std::filesystem;
 using namespace std::string_view_literals;
 
-constexpr std::array kRootKeys = {"daemon"sv, "app"sv, "poll"sv, "rules"sv, "delivery"sv, "retention"sv, "webhook"sv};
+constexpr std::array kRootKeys = {"daemon"sv,    "app"sv,   "poll"sv,   "rules"sv,
+                                  "delivery"sv, "retention"sv, "store"sv, "webhook"sv};
+constexpr std::array kStoreKeys = {"backend"sv,        "dsn"sv,     "dsn_file"sv, "dsn_env"sv,
+                                   "dsn_credential"sv, "lease_s"sv, "node"sv};
 constexpr std::array kDeliveryKeys = {"max_retry_age_s"sv, "failing_endpoint_warn_s"sv};
 constexpr std::array kRetentionKeys = {"days"sv};
 constexpr std::array kDaemonKeys = {"state_dir"sv, "log_format"sv, "log_level"sv, "admin_listen"sv, "apps_dir"sv};
@@ -75,6 +79,8 @@ class ConfigReader {
     if (auto* t = section(root, "rules")) read_rules(*t, config.rules);
     if (auto* t = section(root, "delivery")) read_delivery(*t, config.delivery);
     if (auto* t = section(root, "retention")) read_retention(*t, config.retention);
+    if (auto* t = section(root, "store")) read_store(*t, config.store);
+    if (config.store.node.empty()) config.store.node = host_name();
     read_apps(root, config.apps);
     read_apps_dir(root, config);
     read_webhooks(root, config.webhooks);
@@ -258,6 +264,50 @@ class ConfigReader {
     read_int(t, "retention", "days", out.days, 0, 3650);
   }
 
+  void read_store(const toml::table& t, StoreSettings& out) {
+    check_keys(t, "store", kStoreKeys);
+    if (auto b = get_choice(t, "store", "backend", std::array{"sqlite"sv, "postgresql"sv}))
+      out.backend = *b == "postgresql" ? StoreBackend::postgresql : StoreBackend::sqlite;
+    // Long enough to ride out a slow commit, short enough that a dead
+    // daemon's apps are taken over within a poll or two.
+    read_int(t, "store", "lease_s", out.lease_s, 3, 300);
+    if (auto node = get_string(t, "store", "node")) out.node = *node;
+    const bool postgresql = out.backend == StoreBackend::postgresql;
+    if (auto inline_dsn = get_string(t, "store", "dsn")) {
+      if (t.get("dsn_file") || t.get("dsn_env") || t.get("dsn_credential"))
+        error(line_of(*t.get("dsn")), "store.dsn", "set only one of dsn, dsn_file, dsn_env, dsn_credential");
+      else if (dsn_has_password(*inline_dsn))
+        error(line_of(*t.get("dsn")), "store.dsn",
+              "holds a password: put the DSN in dsn_file, dsn_env or dsn_credential (never inline)");
+      else
+        out.dsn = SecretValue(*inline_dsn, "inline");
+    } else if (auto source = secret_source(t, "store", false, "dsn")) {
+      out.dsn_is_secret = true;
+      if (options_.read_secrets || (options_.read_store_dsn && out.backend == StoreBackend::postgresql))
+        if (auto dsn = load_secret(t, "store", *source, "dsn")) out.dsn = std::move(*dsn);
+    }
+    const bool has_dsn = t.get("dsn") || t.get("dsn_file") || t.get("dsn_env") || t.get("dsn_credential");
+    if (postgresql && !has_dsn)
+      error(line_of(t), "store.dsn", "backend = \"postgresql\" needs dsn (or dsn_file, dsn_env, dsn_credential)");
+    if (!postgresql && has_dsn)
+      warning(line_of(t), "store.dsn", "ignored: backend is sqlite (the database is state_dir/wxlived.db)");
+  }
+
+  static std::string host_name() {
+    char name[256] = {};
+    if (::gethostname(name, sizeof name - 1) != 0 || name[0] == '\0') return "localhost";
+    return name;
+  }
+
+  // libpq's keyword form (password=...) or a URI with user:password@.
+  static bool dsn_has_password(std::string_view dsn) {
+    if (dsn.find("password") != std::string_view::npos) return true;
+    const auto scheme = dsn.find("://");
+    if (scheme == std::string_view::npos) return false;
+    const auto authority = dsn.substr(scheme + 3, dsn.find('@', scheme + 3) - scheme - 3);
+    return dsn.find('@', scheme + 3) != std::string_view::npos && authority.find(':') != std::string_view::npos;
+  }
+
   // [[app]] and [[webhook]] must be arrays of tables.
   const toml::array* table_array(const toml::table& root, std::string_view name) {
     const toml::node* node = root.get(name);
@@ -271,60 +321,66 @@ class ConfigReader {
     return arr;
   }
 
-  // Exactly one of secret_file / secret_env / secret_credential.
-  std::optional<SecretSource> secret_source(const toml::table& t, const std::string& path, bool required) {
+  // Exactly one of PREFIX_file / PREFIX_env / PREFIX_credential (PREFIX is
+  // "secret" for apps and webhooks, "dsn" for [store]).
+  std::optional<SecretSource> secret_source(const toml::table& t, const std::string& path, bool required,
+                                            std::string_view prefix = "secret") {
+    const std::string file = secret_key(SecretKind::file, prefix), env = secret_key(SecretKind::env, prefix),
+                      credential = secret_key(SecretKind::credential, prefix);
     std::vector<SecretSource> found;
-    if (auto v = get_string(t, path, "secret_file")) found.push_back({SecretKind::file, *v});
-    if (auto v = get_string(t, path, "secret_env")) found.push_back({SecretKind::env, *v});
-    if (auto v = get_string(t, path, "secret_credential")) found.push_back({SecretKind::credential, *v});
+    if (auto v = get_string(t, path, file)) found.push_back({SecretKind::file, *v});
+    if (auto v = get_string(t, path, env)) found.push_back({SecretKind::env, *v});
+    if (auto v = get_string(t, path, credential)) found.push_back({SecretKind::credential, *v});
     if (found.size() > 1) {
-      error(line_of(t), path, "set only one of secret_file, secret_env, secret_credential");
+      error(line_of(t), path, "set only one of " + file + ", " + env + ", " + credential);
       return std::nullopt;
     }
     if (found.empty()) {
-      const bool any_key = t.get("secret_file") || t.get("secret_env") || t.get("secret_credential");
+      const bool any_key = t.get(file) || t.get(env) || t.get(credential);
       if (required && !any_key)
-        error(line_of(t), path, "missing secret: set secret_file, secret_env or secret_credential (never inline)");
+        error(line_of(t), path, "missing secret: set " + file + ", " + env + " or " + credential + " (never inline)");
       return std::nullopt;
     }
     return found.front();
   }
 
-  int secret_line(const toml::table& t) {
-    for (auto key : {"secret_file"sv, "secret_env"sv, "secret_credential"sv})
-      if (auto* n = t.get(key)) return line_of(*n);
+  int secret_line(const toml::table& t, std::string_view prefix = "secret") {
+    for (auto kind : {SecretKind::file, SecretKind::env, SecretKind::credential})
+      if (auto* n = t.get(secret_key(kind, prefix))) return line_of(*n);
     return line_of(t);
   }
 
-  std::optional<SecretValue> load_secret(const toml::table& t, const std::string& path, const SecretSource& source) {
+  std::optional<SecretValue> load_secret(const toml::table& t, const std::string& path, const SecretSource& source,
+                                         std::string_view prefix = "secret") {
     auto secret = read_secret(source, base_dir_, env_, options_.credential_loads);
     if (!secret) {
-      error(secret_line(t), path + "." + secret_key(source.kind), secret.error());
+      error(secret_line(t, prefix), path + "." + secret_key(source.kind, prefix), secret.error());
       return std::nullopt;
     }
-    if (source.kind == SecretKind::file) warn_if_loose(t, path, source.reference);
+    if (source.kind == SecretKind::file) warn_if_loose(t, path, source.reference, prefix);
     return *secret;
   }
 
   // Read anyway (the folder may be what protects it), but said: a secret
   // file others can read is a secret others can read.
-  void warn_if_loose(const toml::table& t, const std::string& path, const fs::path& reference) {
+  void warn_if_loose(const toml::table& t, const std::string& path, const fs::path& reference,
+                     std::string_view prefix) {
     const fs::path file = reference.is_relative() ? base_dir_ / reference : reference;
     struct stat st {};
     if (::stat(file.c_str(), &st) != 0 || (st.st_mode & 077) == 0) return;
     char mode[8];
     std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(st.st_mode & 07777));
-    warning(secret_line(t), path + ".secret_file",
+    warning(secret_line(t, prefix), path + "." + secret_key(SecretKind::file, prefix),
             file.string() + " is readable by group or others (" + mode + "): chmod 600 it");
   }
 
-  static std::string secret_key(SecretKind kind) {
+  static std::string secret_key(SecretKind kind, std::string_view prefix = "secret") {
     switch (kind) {
-      case SecretKind::file: return "secret_file";
-      case SecretKind::env: return "secret_env";
-      case SecretKind::credential: return "secret_credential";
+      case SecretKind::file: return std::string(prefix) + "_file";
+      case SecretKind::env: return std::string(prefix) + "_env";
+      case SecretKind::credential: return std::string(prefix) + "_credential";
     }
-    return "secret";
+    return std::string(prefix);
   }
 
   std::optional<std::string> required_string(const toml::table& t, const std::string& path, std::string_view key) {

@@ -27,20 +27,25 @@ std::string Context::time_or(const std::optional<std::int64_t>& unix_ms, const c
   return unix_ms ? time(*unix_ms) : none;
 }
 
+store::StoreLocation store_location(const Context& ctx) {
+  if (!ctx.postgresql_dsn.empty()) return store::StoreLocation::postgresql_at(ctx.postgresql_dsn);
+  return store::StoreLocation(ctx.db);
+}
+
 int store_failure(const Context& ctx, const store::StoreError& error) {
-  ctx.err << "wxlivectl: " << ctx.db.string() << ": " << error.to_string() << '\n';
+  ctx.err << "wxlivectl: " << store_location(ctx).name() << ": " << error.to_string() << '\n';
   return kExitFailure;
 }
 
 // Readers never create or migrate anything: a missing file is an error.
 std::optional<store::StateStore> open_for_reading(const Context& ctx, int& rc) {
   std::error_code ec;
-  if (!std::filesystem::exists(ctx.db, ec)) {
+  if (ctx.postgresql_dsn.empty() && !std::filesystem::exists(ctx.db, ec)) {
     ctx.err << "wxlivectl: no state database at " << ctx.db.string() << '\n';
     rc = kExitFailure;
     return std::nullopt;
   }
-  auto opened = store::StateStore::open_readonly(ctx.db);
+  auto opened = store_location(ctx).open_readonly();
   if (!opened) {
     rc = store_failure(ctx, opened.error());
     return std::nullopt;
@@ -53,7 +58,7 @@ std::optional<store::StateStore> open_for_reading(const Context& ctx, int& rc) {
 // then open read-write for one short transaction.
 std::optional<store::StateStore> open_for_writing(const Context& ctx, int& rc) {
   if (!open_for_reading(ctx, rc)) return std::nullopt;
-  auto opened = store::StateStore::open(ctx.db);
+  auto opened = store_location(ctx).open();
   if (!opened) {
     rc = store_failure(ctx, opened.error());
     return std::nullopt;

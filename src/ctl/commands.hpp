@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "wxlived/store/location.hpp"
 #include "wxlived/store/state_store.hpp"
 
 namespace wxlived::ctl {
@@ -20,19 +21,22 @@ inline constexpr int kExitFailure = 1;
 inline constexpr int kExitUsage = 64;
 
 struct Context {
-  std::filesystem::path db;
+  std::filesystem::path db;  // SQLite; empty when the config names a PostgreSQL store
   bool json = false;
   std::ostream& out;
   std::ostream& err;
   std::int64_t now_ms = 0;
   std::vector<std::string> configured_endpoints;  // with --config
   int utc_offset_min = 0;                         // --tz: text output only; --json stays UTC
+  std::string postgresql_dsn{};                   // the config's [store] dsn (never printed)
 
   // An instant as the tables print it: RFC 3339 at --tz's offset.
   std::string time(std::int64_t unix_ms) const;
   std::string time_or(const std::optional<std::int64_t>& unix_ms, const char* none = "-") const;
 };
 
+// Where --db or --config points: the SQLite file or the PostgreSQL store.
+store::StoreLocation store_location(const Context& ctx);
 // The store error on stderr, naming the database; returns kExitFailure.
 int store_failure(const Context& ctx, const store::StoreError& error);
 // Read-only, beside the daemon; never creates or migrates anything: a

@@ -141,7 +141,10 @@ int main(int argc, char** argv) {
       return kExitFailure;
     }
     config = std::move(*loaded);
-    ctx.db = config->daemon.db_path();
+    if (config->store.backend == wxlived::config::StoreBackend::postgresql)
+      ctx.postgresql_dsn = config->store.dsn.reveal();
+    else
+      ctx.db = config->daemon.db_path();
     for (const auto& hook : config->webhooks) ctx.configured_endpoints.push_back(hook.name);
   } else {
     ctx.db = db_file;

@@ -123,6 +123,13 @@ void AppRunner::reconfigure(const config::Config& config, const config::AppSetti
 
 void AppRunner::plan_now() {
   if (stopping_) return;
+  if (hooks_.lease_valid && !hooks_.lease_valid()) {
+    // Not renewed in time (a pause, the database away): no call on a lease
+    // that may have passed to another daemon. The lease keeper stops this
+    // runner if it is lost; otherwise polling resumes after the next renewal.
+    arm(hooks_.clock() + 1000);
+    return;
+  }
   engine::Plan plan = engine_.plan(hooks_.clock());
   if (!commit(std::move(plan.effects))) return;
   if (plan.call) {
@@ -202,18 +209,20 @@ bool AppRunner::commit(engine::Effects effects) {
     return true;
   }
   const bool has_events = !effects.events.empty();
-  std::vector<std::string> event_types;
-  for (const auto& e : effects.events) {
-    event_types.push_back(e.type);
-    log_event_line(app_.name, e, effects.transitions);
-    // The two app-level alarms also get a line of their own at a level
-    // log monitoring pages on.
-    if (e.type == "app.auth_failed")
-      log::error("WeChat authentication failed: polling paused for this app", {{"app", app_.name}});
-    else if (e.type == "app.quota_exhausted")
-      log::warn("daily quota exhausted (45009): no calls until 00:00 Beijing time", {{"app", app_.name}});
-  }
+  // Said once committed: an event whose commit is refused never happened.
+  auto events = effects.events;
+  auto transitions = effects.transitions;
   auto committed = store_.commit_observation(to_observation(app_, std::move(effects), webhooks_));
+  if (!committed && committed.error().lease_lost) {
+    // Fencing: another daemon holds the app now and resumes from the store;
+    // what this engine saw since is dropped, not written over its work.
+    log::warn("lease lost: commit refused, this daemon stops polling the app",
+              {{"app", app_.name}, {"events_dropped", static_cast<std::int64_t>(events.size())}});
+    stopping_ = true;
+    timer_.cancel();
+    if (hooks_.lease_lost) hooks_.lease_lost(app_.name);
+    return false;
+  }
   if (!committed) {
     // In memory the engine has moved on; on disk it has not. Stopping is the
     // only safe answer: a restart resumes from the store and re-observes.
@@ -222,6 +231,17 @@ bool AppRunner::commit(engine::Effects effects) {
     timer_.cancel();
     if (hooks_.fatal) hooks_.fatal("state store commit failed: " + committed.error().to_string());
     return false;
+  }
+  std::vector<std::string> event_types;
+  for (const auto& e : events) {
+    event_types.push_back(e.type);
+    log_event_line(app_.name, e, transitions);
+    // The two app-level alarms also get a line of their own at a level
+    // log monitoring pages on.
+    if (e.type == "app.auth_failed")
+      log::error("WeChat authentication failed: polling paused for this app", {{"app", app_.name}});
+    else if (e.type == "app.quota_exhausted")
+      log::warn("daily quota exhausted (45009): no calls until 00:00 Beijing time", {{"app", app_.name}});
   }
   if (has_events && hooks_.committed_events) hooks_.committed_events();
   if (hooks_.committed) hooks_.committed(*this, event_types);

@@ -29,6 +29,11 @@ struct RunnerHooks {
   // it committed (also after start, with none).
   std::function<void(const std::string& app, const wechat::CallRecord&)> call_finished;
   std::function<void(const AppRunner&, const std::vector<std::string>& event_types)> committed;
+  // A fleet (PostgreSQL backend): whether this daemon's lease of the app is
+  // still valid (no WeChat call otherwise), and what to do when the store
+  // refused a commit because the lease is gone. Unset: not in a fleet.
+  std::function<bool()> lease_valid;
+  std::function<void(const std::string& app)> lease_lost;
 };
 
 class AppRunner {

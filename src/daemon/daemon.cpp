@@ -1,9 +1,12 @@
 #include "daemon.hpp"
 
 #include <malloc.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <csignal>
+#include <cstdio>
+#include <random>
 #include <string_view>
 #include <unordered_map>
 #include <unordered_set>
@@ -113,7 +116,19 @@ void Daemon::use_fd_limit() {
     log::info("open-file limit raised to the hard limit", {{"limit", limit->soft}});
 }
 
-bool Daemon::start() {
+// SQLite: the state folder is locked (one daemon per file) and kept
+// private. PostgreSQL: the server is the shared truth and the leases say
+// who polls what, so several daemons may share one configuration.
+bool Daemon::open_store() {
+  if (fleet()) {
+    auto store = store::StateStore::connect_postgresql(config_.store.dsn.reveal());
+    if (!store) {
+      log::critical("cannot open the state store", {{"backend", "postgresql"}, {"error", store.error().to_string()}});
+      return false;
+    }
+    store_.emplace(std::move(*store));
+    return true;
+  }
   auto lock = StateLock::acquire(config_.daemon.state_dir);
   if (!lock) {
     log::critical("cannot lock the state directory", {{"error", lock.error()}});
@@ -129,6 +144,11 @@ bool Daemon::start() {
     return false;
   }
   store_.emplace(std::move(*store));
+  return true;
+}
+
+bool Daemon::start() {
+  if (!open_store()) return false;
   drop_unconfigured_schedules();
   if (!start_observability()) return false;
   wechat_http_ = std::make_unique<http::CurlMulti>(io_, http::CurlMulti::Options{.user_agent = kUserAgent});
@@ -137,23 +157,29 @@ bool Daemon::start() {
   observability_->hook(delivery_options);
   delivery_ = std::make_unique<delivery::DeliveryWorker>(io_, *store_, config_.webhooks, delivery_options);
 
-  for (const auto& app : config_.apps) {
-    std::string error;
-    if (!start_runner(app, error)) {
-      log::critical("cannot start app", {{"app", app.name}, {"error", error}});
-      return false;
+  if (fleet()) {
+    start_fleet();
+  } else {
+    for (const auto& app : config_.apps) {
+      std::string error;
+      if (!start_runner(app, error)) {
+        log::critical("cannot start app", {{"app", app.name}, {"error", error}});
+        return false;
+      }
     }
   }
   delivery_->kick();  // deliveries left pending by the previous run
   pruner_ = std::make_unique<RetentionPruner>(io_, *store_, unix_ms);
   pruner_->set_days(config_.retention.days);
   pruner_->start();
-  files_watch_ = std::make_unique<StoreFilesWatch>(io_, db_file);
-  files_watch_->start();
+  if (!fleet()) {
+    files_watch_ = std::make_unique<StoreFilesWatch>(io_, config_.daemon.db_path());
+    files_watch_->start();
+  }
   log::info("started", {{"version", kVersion},
                         {"apps", static_cast<std::int64_t>(config_.apps.size())},
                         {"webhooks", static_cast<std::int64_t>(config_.webhooks.size())},
-                        {"db", db_file.string()}});
+                        {"db", fleet() ? std::string("postgresql") : config_.daemon.db_path().string()}});
   // Every runner has restored its state and posted its first plan.
   notifier_.ready(status_text());
   watchdog_.start();
@@ -161,11 +187,69 @@ bool Daemon::start() {
   return true;
 }
 
+// This daemon's name in the fleet: unique per run, so a restarted daemon
+// never mistakes its predecessor's leases for its own.
+static std::string fleet_owner_id(const std::string& node) {
+  std::random_device random;
+  char suffix[9];
+  std::snprintf(suffix, sizeof suffix, "%08x", random());
+  return node + "/" + std::to_string(::getpid()) + "/" + suffix;
+}
+
+void Daemon::start_fleet() {
+  store_->join_fleet(fleet_owner_id(config_.store.node));
+  LeaseKeeperHooks hooks;
+  hooks.configured_apps = [this] {
+    std::vector<std::string> names;
+    for (const auto& app : config_.apps) names.push_back(app.name);
+    return names;
+  };
+  hooks.can_take = [this](const std::string& app) {
+    return !stopping_ && std::none_of(retiring_.begin(), retiring_.end(),
+                                      [&](const std::unique_ptr<AppRunner>& r) { return r->name() == app; });
+  };
+  hooks.acquired = [this](const std::string& app) {
+    if (const auto* settings = config_.find_app(app)) {
+      waiting_apps_.push_back(*settings);
+      start_waiting_apps();
+    }
+    delivery_->kick();  // the previous owner's undelivered events are ours to send now
+  };
+  hooks.lost = [this](const std::string& app) { retire_runner(app); };
+  hooks.shed = [this](const std::string& app) {
+    releasing_.insert(app);
+    retire_runner(app);
+    start_waiting_apps();  // drives the release once the runner is idle
+  };
+  lease_keeper_ = std::make_unique<LeaseKeeper>(io_, *store_, config_.store, unix_ms(), std::move(hooks));
+  log::info("joined the fleet", {{"owner", store_->fleet_owner()}, {"lease_s", config_.store.lease_s}});
+  lease_keeper_->start();
+}
+
+void Daemon::retire_runner(const std::string& app) {
+  std::erase_if(waiting_apps_, [&](const config::AppSettings& a) { return a.name == app; });
+  for (auto it = runners_.begin(); it != runners_.end(); ++it) {
+    if ((*it)->name() != app) continue;
+    (*it)->stop();
+    retiring_.push_back(std::move(*it));
+    runners_.erase(it);
+    observability_->health().forget_app(app);
+    notifier_.status(status_text());
+    return;
+  }
+}
+
 bool Daemon::start_runner(const config::AppSettings& app, std::string& error) {
   RunnerHooks hooks;
   hooks.clock = unix_ms;
   hooks.committed_events = [this] { delivery_->kick(); };
   hooks.fatal = [this](const std::string&) { begin_shutdown(1); };
+  if (lease_keeper_) {
+    hooks.lease_valid = [this, name = app.name] { return lease_keeper_->valid(name); };
+    hooks.lease_lost = [this](const std::string& name) {
+      asio::post(io_, [this, name] { retire_runner(name); });
+    };
+  }
   observability_->hook(hooks);
   auto runner = std::make_unique<AppRunner>(io_, *wechat_http_, *store_, config_, app, hooks);
   if (!runner->start(error)) return false;
@@ -268,13 +352,19 @@ void Daemon::apply_apps(const config::Config& old_config) {
     it = runners_.erase(it);
   }
   waiting_apps_.clear();
-  for (const auto& app : config_.apps)
-    if (!kept.contains(app.name)) waiting_apps_.push_back(app);
+  for (const auto& app : config_.apps) {
+    // In a fleet, only the apps this daemon holds the lease of.
+    if (!kept.contains(app.name) && (!lease_keeper_ || lease_keeper_->holds(app.name))) waiting_apps_.push_back(app);
+  }
   start_waiting_apps();
 }
 
 void Daemon::start_waiting_apps() {
-  std::erase_if(retiring_, [](const std::unique_ptr<AppRunner>& r) { return r->idle(); });
+  std::erase_if(retiring_, [this](const std::unique_ptr<AppRunner>& r) {
+    if (!r->idle()) return false;
+    if (releasing_.erase(r->name()) && lease_keeper_) lease_keeper_->release(r->name());
+    return true;
+  });
   if (stopping_) return;
   std::unordered_set<std::string_view> busy;  // apps whose old runner is still finishing
   for (const auto& runner : retiring_) busy.insert(runner->name());
@@ -336,6 +426,7 @@ void Daemon::begin_shutdown(int exit_code) {
   status_timer_.cancel();
   if (pruner_) pruner_->stop();
   if (files_watch_) files_watch_->stop();
+  if (lease_keeper_) lease_keeper_->stop();
   signals_.cancel();
   for (auto& runner : runners_) runner->stop();
   shutdown_deadline_ = std::chrono::steady_clock::now() + kShutdownGrace;
@@ -354,6 +445,9 @@ bool Daemon::runners_idle() const {
 // In-flight WeChat calls and POSTs finish and are committed, up to the grace.
 void Daemon::finish_when_idle() {
   if ((delivery_stopped_ && runners_idle()) || std::chrono::steady_clock::now() >= shutdown_deadline_) {
+    // Every commit is in: the other daemons may take the apps over at once
+    // rather than after the leases expire.
+    if (lease_keeper_) lease_keeper_->leave();
     io_.stop();
     return;
   }

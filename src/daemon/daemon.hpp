@@ -4,14 +4,18 @@
 // SIGTERM/SIGINT stop it cleanly, SIGHUP reloads the config. systemd hears
 // about each step (sd_notify) and gets watchdog pings from the loop itself.
 #include <asio/io_context.hpp>
+#include <asio/post.hpp>
 #include <asio/signal_set.hpp>
 #include <asio/steady_timer.hpp>
 #include <filesystem>
 #include <memory>
 #include <optional>
+#include <set>
+#include <string>
 #include <vector>
 
 #include "app_runner.hpp"
+#include "lease_keeper.hpp"
 #include "retention_pruner.hpp"
 #include "state_lock.hpp"
 #include "store_files_watch.hpp"
@@ -36,6 +40,10 @@ class Daemon {
  private:
   void use_fd_limit();
   bool start();
+  bool open_store();
+  bool fleet() const { return config_.store.backend == config::StoreBackend::postgresql; }
+  void start_fleet();
+  void retire_runner(const std::string& app);
   bool start_runner(const config::AppSettings& app, std::string& error);
   bool start_observability();
   void watch_signals();
@@ -62,6 +70,10 @@ class Daemon {
   std::unique_ptr<delivery::DeliveryWorker> delivery_;
   std::unique_ptr<RetentionPruner> pruner_;
   std::unique_ptr<StoreFilesWatch> files_watch_;
+  // The fleet (PostgreSQL backend): which apps this daemon polls. Apps it
+  // sheds release their lease once their runner is idle (releasing_).
+  std::unique_ptr<LeaseKeeper> lease_keeper_;
+  std::set<std::string> releasing_;
   std::vector<std::unique_ptr<AppRunner>> runners_;
   // SIGHUP: runners of removed or changed apps finish their call in flight
   // here; a changed app's new runner starts once its old one is gone, so two

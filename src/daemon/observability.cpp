@@ -35,7 +35,7 @@ bool Observability::start(const config::Config& config, store::StateStore& store
     log::info("admin HTTP off (admin_listen = \"\")");
     return true;
   }
-  auto server = listen(config.daemon.admin_listen, config.daemon.db_path());
+  auto server = listen(config.daemon.admin_listen, store_location(config));
   if (!server) {
     error = server.error();
     return false;
@@ -45,8 +45,14 @@ bool Observability::start(const config::Config& config, store::StateStore& store
   return true;
 }
 
+store::StoreLocation store_location(const config::Config& config) {
+  if (config.store.backend == config::StoreBackend::postgresql)
+    return store::StoreLocation::postgresql_at(config.store.dsn.reveal());
+  return store::StoreLocation(config.daemon.db_path());
+}
+
 Expected<std::unique_ptr<admin::AdminServer>, std::string> Observability::listen(
-    const std::string& address, const std::filesystem::path& db_file) {
+    const std::string& address, const store::StoreLocation& db_file) {
   return admin::AdminServer::start(address, admin::Routes(db_file, metrics_, health_, unix_ms));
 }
 
@@ -62,7 +68,7 @@ bool Observability::relisten(const config::Config& config, std::string& error) {
   // The new address is bound while the old server still runs; only a new
   // address that overlaps the old one (same port, another host) needs the
   // old server gone first, and gets it back if the new one fails.
-  const auto db_file = config.daemon.db_path();
+  const auto db_file = store_location(config);
   auto server = listen(wanted, db_file);
   if (!server && server_) {
     server_.reset();

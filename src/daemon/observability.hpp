@@ -13,10 +13,14 @@
 #include "wxlived/admin/metrics.hpp"
 #include "wxlived/admin/server.hpp"
 #include "wxlived/config/config.hpp"
+#include "wxlived/store/location.hpp"
 #include "wxlived/delivery/delivery_worker.hpp"
 #include "wxlived/store/state_store.hpp"
 
 namespace wxlived::daemon {
+
+// The store the admin API reads, as the config names it.
+store::StoreLocation store_location(const config::Config& config);
 
 class Observability {
  public:
@@ -43,7 +47,7 @@ class Observability {
  private:
   void beat();
   Expected<std::unique_ptr<admin::AdminServer>, std::string> listen(const std::string& address,
-                                                                    const std::filesystem::path& db_file);
+                                                                    const store::StoreLocation& db_file);
 
   asio::steady_timer heartbeat_;
   admin::Health health_;

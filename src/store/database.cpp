@@ -9,6 +9,8 @@
 #include <system_error>
 #include <utility>
 
+#include "postgres_connection.hpp"
+
 namespace wxlived::store {
 
 void ConnectionCloser::operator()(sqlite3* db) const noexcept {
@@ -62,6 +64,24 @@ Result<void> create_private_directory(const std::filesystem::path& dir) {
 
 Database::Database(ConnectionHandle connection, bool read_only)
     : connection_(std::move(connection)), read_only_(read_only) {}
+
+Database::Database(std::unique_ptr<detail::PgConnection> pg) : read_only_(pg->read_only()), pg_(std::move(pg)) {}
+
+Database::Database(Database&&) noexcept = default;
+Database& Database::operator=(Database&&) noexcept = default;
+Database::~Database() = default;
+
+Result<Database> Database::connect_postgresql(const std::string& dsn, bool read_only) {
+  StoreError error;
+  auto connection = detail::PgConnection::connect(dsn, read_only, error);
+  if (!connection) return Unexpected{std::move(error)};
+  return Database(std::move(*connection));
+}
+
+bool Database::in_transaction() const {
+  if (pg_) return pg_->in_transaction();
+  return sqlite3_get_autocommit(connection_.get()) == 0;
+}
 
 Result<Database> Database::open(const std::filesystem::path& db_file, const OpenOptions& options) {
   if (auto created = create_private_file(db_file); !created) {
@@ -117,6 +137,16 @@ StoreError Database::error_for(std::string_view sql, int rc) const {
 }
 
 Result<Query> Database::prepare(std::string_view sql) {
+  if (pg_) {
+    StoreError error;
+    auto name = pg_->prepared_name(sql, error);
+    if (!name) return Unexpected{std::move(error)};
+    auto run = std::make_unique<detail::PgRun>();
+    run->connection = pg_.get();
+    run->name = std::move(*name);
+    run->sql = std::string(sql);
+    return Query(std::move(run));
+  }
   auto cached = statements_.find(sql);
   if (cached == statements_.end()) {
     sqlite3_stmt* raw = nullptr;
@@ -145,6 +175,11 @@ Result<Query> Database::prepare(std::string_view sql) {
 }
 
 Result<void> Database::exec(std::string_view sql) {
+  if (pg_) {
+    StoreError error;
+    if (!pg_->exec(sql, error)) return Unexpected{std::move(error)};
+    return {};
+  }
   const std::string text(sql);  // sqlite3_exec wants a terminated string
   char* message = nullptr;
   const int rc = sqlite3_exec(connection_.get(), text.c_str(), nullptr, nullptr, &message);
@@ -157,7 +192,7 @@ Result<void> Database::exec(std::string_view sql) {
 }
 
 Result<Transaction> Database::begin_immediate() {
-  auto begin = prepare("BEGIN IMMEDIATE");
+  auto begin = prepare(pg_ ? "BEGIN" : "BEGIN IMMEDIATE");
   if (!begin) {
     return Unexpected{std::move(begin).error()};
   }
@@ -180,7 +215,7 @@ Result<Transaction> Database::begin_read() {
 
 std::int64_t Database::last_insert_rowid() const { return sqlite3_last_insert_rowid(connection_.get()); }
 
-int Database::changes() const { return sqlite3_changes(connection_.get()); }
+int Database::changes() const { return pg_ ? pg_->changes() : sqlite3_changes(connection_.get()); }
 
 Transaction::Transaction(Transaction&& other) noexcept : db_(std::exchange(other.db_, nullptr)) {}
 
@@ -206,7 +241,7 @@ Result<void> Transaction::commit() {
 Result<void> Transaction::rollback() {
   Database* db = std::exchange(db_, nullptr);
   // Some errors (SQLITE_FULL, SQLITE_IOERR...) already rolled back for us.
-  if (db == nullptr || sqlite3_get_autocommit(db->handle()) != 0) {
+  if (db == nullptr || !db->in_transaction()) {
     return {};
   }
   auto rollback = db->prepare("ROLLBACK");

@@ -9,10 +9,23 @@ namespace wxlived::store {
 
 using detail::failure;
 
+namespace {
+
+// In a fleet, a daemon sends the deliveries of the apps it holds leases for
+// (so per-room order has one sender at a time), and those of apps nobody
+// leases (wxlivectl send-test's webhook.test).
+constexpr std::string_view kOwnedByThisDaemon =
+    " AND (d.app IN (SELECT app FROM app_leases WHERE owner = ?3 AND expires_at_ms > "
+    "(EXTRACT(EPOCH FROM clock_timestamp()) * 1000)::BIGINT) "
+    "OR NOT EXISTS (SELECT 1 FROM app_leases l WHERE l.app = d.app))";
+
+}  // namespace
+
 Result<std::vector<EventRecord>> StateStore::events(const EventFilter& filter) {
   static const std::string sql = "SELECT " + std::string(detail::kEventColumns) +
-                                 " FROM events WHERE seq > ?1 AND (?2 IS NULL OR app = ?2) "
-                                 "AND (?3 IS NULL OR room_id = ?3) AND (?4 IS NULL OR created_at_ms >= ?4) "
+                                 " FROM events WHERE seq > ?1 AND (CAST(?2 AS TEXT) IS NULL OR app = ?2) "
+                                 "AND (CAST(?3 AS BIGINT) IS NULL OR room_id = ?3) "
+                                 "AND (CAST(?4 AS BIGINT) IS NULL OR created_at_ms >= ?4) "
                                  "ORDER BY seq LIMIT ?5";
   return detail::select_all<EventRecord>(
       db_, sql, [](const Query& q) { return detail::read_event(q); }, filter.after_seq, filter.app, filter.room_id,
@@ -26,8 +39,8 @@ Result<std::optional<EventRecord>> StateStore::event_by_id(std::string_view even
 
 Result<std::vector<DeliveryRecord>> StateStore::deliveries(const DeliveryFilter& filter) {
   static const std::string sql = "SELECT " + std::string(detail::kDeliveryColumns) +
-                                 " FROM deliveries WHERE (?1 IS NULL OR endpoint = ?1) "
-                                 "AND (?2 IS NULL OR state = ?2) ORDER BY event_seq, endpoint LIMIT ?3";
+                                 " FROM deliveries WHERE (CAST(?1 AS TEXT) IS NULL OR endpoint = ?1) "
+                                 "AND (CAST(?2 AS TEXT) IS NULL OR state = ?2) ORDER BY event_seq, endpoint LIMIT ?3";
   std::optional<std::string_view> state;
   if (filter.state) {
     state = to_string(*filter.state);
@@ -41,7 +54,7 @@ Result<std::vector<DueDelivery>> StateStore::due_deliveries(std::int64_t now_ms,
   // index deliveries_undelivered_by_lane (same WHERE, same column order).
   // Only then is "due" checked: a later row of a lane whose head is waiting
   // for its backoff must not overtake it.
-  static const std::string sql =
+  static const std::string select =
       "WITH heads AS (SELECT endpoint, MIN(event_seq) AS event_seq FROM deliveries "
       "WHERE state IN ('pending', 'failed') GROUP BY endpoint, app, room_id) "
       "SELECT d.event_seq, d.endpoint, d.app, d.room_id, d.state, d.attempts, d.queued_at_ms, "
@@ -50,14 +63,13 @@ Result<std::vector<DueDelivery>> StateStore::due_deliveries(std::int64_t now_ms,
       "FROM heads h JOIN deliveries d ON d.event_seq = h.event_seq AND d.endpoint = h.endpoint "
       "JOIN events e ON e.seq = d.event_seq "
       "WHERE d.next_attempt_at_ms <= ?1 AND NOT EXISTS "
-      "(SELECT 1 FROM endpoints x WHERE x.name = d.endpoint AND x.disabled_at_ms IS NOT NULL) "
-      "ORDER BY d.next_attempt_at_ms, d.event_seq, d.endpoint LIMIT ?2";
-  return detail::select_all<DueDelivery>(
-      db_, sql,
-      [](const Query& q) {
-        return DueDelivery{detail::read_delivery(q, 0), detail::read_event(q, 11)};
-      },
-      now_ms, limit);
+      "(SELECT 1 FROM endpoints x WHERE x.name = d.endpoint AND x.disabled_at_ms IS NOT NULL)";
+  static const std::string order = " ORDER BY d.next_attempt_at_ms, d.event_seq, d.endpoint LIMIT ?2";
+  static const std::string alone = select + order;
+  static const std::string in_fleet = select + std::string(kOwnedByThisDaemon) + order;
+  const auto row = [](const Query& q) { return DueDelivery{detail::read_delivery(q, 0), detail::read_event(q, 11)}; };
+  if (fleet_owner_.empty()) return detail::select_all<DueDelivery>(db_, alone, row, now_ms, limit);
+  return detail::select_all<DueDelivery>(db_, in_fleet, row, now_ms, limit, fleet_owner_);
 }
 
 // Attempt outcomes are committed without waiting for the disk (WAL with
@@ -67,14 +79,20 @@ Result<std::vector<DueDelivery>> StateStore::due_deliveries(std::int64_t now_ms,
 // outcome costs is a webhook sent again with the same webhook-id, which
 // at-least-once delivery allows; events themselves are never committed
 // this way. See docs/architecture/store.md.
+// PostgreSQL's equivalent is synchronous_commit = off for the transaction:
+// the commit is in the server's WAL buffers, lost only if the server itself
+// crashes before its next flush (at most wal_writer_delay x 3).
 Result<void> StateStore::record_delivery_attempts(const std::vector<DeliveryAttempt>& attempts) {
-  const bool relax = db_.synchronous() == Synchronous::full;
+  const bool relax = !db_.postgresql() && db_.synchronous() == Synchronous::full;
   if (relax) {
     if (auto set = db_.exec("PRAGMA synchronous=NORMAL"); !set) return set;
   }
   auto recorded = [&]() -> Result<void> {
     auto tx = db_.begin_immediate();
     if (!tx) return Unexpected{std::move(tx).error()};
+    if (db_.postgresql()) {
+      if (auto set = db_.exec("SET LOCAL synchronous_commit = off"); !set) return set;
+    }
     for (const DeliveryAttempt& attempt : attempts) {
       auto done = record_delivery_attempt(attempt);
       // A row that vanished (pruned, or a test's fixture) must not take the
@@ -97,7 +115,7 @@ Result<std::optional<DueDelivery>> StateStore::lane_head(std::string_view endpoi
       "d.next_attempt_at_ms, d.last_status, d.last_error, d.delivered_at_ms, "
       "e.seq, e.id, e.type, e.app, e.room_id, e.body_json, e.created_at_ms "
       "FROM deliveries d JOIN events e ON e.seq = d.event_seq "
-      "WHERE d.endpoint = ?1 AND d.app = ?2 AND d.room_id IS ?3 AND d.state IN ('pending', 'failed') "
+      "WHERE d.endpoint = ?1 AND d.app = ?2 AND d.room_id IS NOT DISTINCT FROM ?3 AND d.state IN ('pending', 'failed') "
       "ORDER BY d.event_seq LIMIT 1";
   return detail::select_one<DueDelivery>(
       db_, sql, [](const Query& q) { return DueDelivery{detail::read_delivery(q, 0), detail::read_event(q, 11)}; },
@@ -165,7 +183,7 @@ Result<int> StateStore::requeue_event(std::string_view event_id, std::int64_t no
                                       std::optional<std::string_view> endpoint) {
   if (auto done = db_.run("UPDATE deliveries SET state = 'pending', attempts = 0, queued_at_ms = ?2, "
                           "next_attempt_at_ms = ?2 WHERE event_seq = (SELECT seq FROM events WHERE id = ?1) "
-                          "AND (?3 IS NULL OR endpoint = ?3)",
+                          "AND (CAST(?3 AS TEXT) IS NULL OR endpoint = ?3)",
                           event_id, now_ms, endpoint);
       !done) {
     return failure(std::move(done));
@@ -175,7 +193,7 @@ Result<int> StateStore::requeue_event(std::string_view event_id, std::int64_t no
 
 Result<int> StateStore::requeue_dead(std::int64_t now_ms, std::optional<std::string_view> endpoint) {
   if (auto done = db_.run("UPDATE deliveries SET state = 'pending', attempts = 0, queued_at_ms = ?1, "
-                          "next_attempt_at_ms = ?1 WHERE state = 'dead' AND (?2 IS NULL OR endpoint = ?2)",
+                          "next_attempt_at_ms = ?1 WHERE state = 'dead' AND (CAST(?2 AS TEXT) IS NULL OR endpoint = ?2)",
                           now_ms, endpoint);
       !done) {
     return failure(std::move(done));

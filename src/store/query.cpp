@@ -1,5 +1,7 @@
+#include <charconv>
 #include <utility>
 
+#include "postgres_connection.hpp"
 #include "wxlived/store/database.hpp"
 
 namespace wxlived::store {
@@ -11,11 +13,14 @@ Query::Query(sqlite3_stmt* stmt, StatementHandle owned, bool* in_use)
   }
 }
 
+Query::Query(std::unique_ptr<detail::PgRun> pg) : stmt_(nullptr), in_use_(nullptr), pg_(std::move(pg)) {}
+
 Query::Query(Query&& other) noexcept
     : stmt_(std::exchange(other.stmt_, nullptr)),
       owned_(std::move(other.owned_)),
       in_use_(std::exchange(other.in_use_, nullptr)),
-      bind_error_(std::move(other.bind_error_)) {}
+      bind_error_(std::move(other.bind_error_)),
+      pg_(std::move(other.pg_)) {}
 
 Query::~Query() {
   if (stmt_ != nullptr) {
@@ -29,13 +34,28 @@ Query::~Query() {
   }
 }
 
-void Query::bind_null(int index) { note_bind_result(sqlite3_bind_null(stmt_, index), index); }
+namespace {
+
+void bind_postgres(detail::PgRun& run, int index, std::optional<std::string> value) {
+  const auto at = static_cast<std::size_t>(index - 1);
+  if (run.params.size() <= at) run.params.resize(at + 1);
+  run.params[at] = std::move(value);
+}
+
+}  // namespace
+
+void Query::bind_null(int index) {
+  if (pg_) return bind_postgres(*pg_, index, std::nullopt);
+  note_bind_result(sqlite3_bind_null(stmt_, index), index);
+}
 
 void Query::bind_int64(int index, std::int64_t value) {
+  if (pg_) return bind_postgres(*pg_, index, std::to_string(value));
   note_bind_result(sqlite3_bind_int64(stmt_, index, value), index);
 }
 
 void Query::bind_text(int index, std::string_view value) {
+  if (pg_) return bind_postgres(*pg_, index, detail::valid_postgres_text(value));
   note_bind_result(sqlite3_bind_text64(stmt_, index, value.data(), value.size(), SQLITE_TRANSIENT, SQLITE_UTF8),
                    index);
 }
@@ -54,6 +74,16 @@ StoreError Query::error_here(int rc) const {
 }
 
 Result<bool> Query::step() {
+  if (pg_) {
+    if (!pg_->ran) {
+      StoreError error;
+      auto result = pg_->connection->run_prepared(pg_->name, pg_->sql, pg_->params, error);
+      if (!result) return Unexpected{std::move(error)};
+      pg_->result = std::move(*result);
+      pg_->ran = true;
+    }
+    return ++pg_->row < PQntuples(pg_->result.get());
+  }
   if (bind_error_) {
     return Unexpected{*bind_error_};
   }
@@ -79,9 +109,22 @@ Result<void> Query::run() {
   }
 }
 
-std::int64_t Query::int64(int column) const { return sqlite3_column_int64(stmt_, column); }
+std::int64_t Query::int64(int column) const {
+  if (pg_) {
+    // Integers come as decimal text; NULL and non-integers read as 0, as in SQLite.
+    std::int64_t value = 0;
+    const char* text = PQgetvalue(pg_->result.get(), pg_->row, column);
+    std::from_chars(text, text + PQgetlength(pg_->result.get(), pg_->row, column), value);
+    return value;
+  }
+  return sqlite3_column_int64(stmt_, column);
+}
 
 std::string Query::text(int column) const {
+  if (pg_) {
+    return std::string(PQgetvalue(pg_->result.get(), pg_->row, column),
+                       static_cast<std::size_t>(PQgetlength(pg_->result.get(), pg_->row, column)));
+  }
   const auto* chars = sqlite3_column_text(stmt_, column);
   if (chars == nullptr) {
     return {};
@@ -90,21 +133,27 @@ std::string Query::text(int column) const {
   return std::string(reinterpret_cast<const char*>(chars), size);
 }
 
+bool Query::is_null(int column) const {
+  if (pg_) return PQgetisnull(pg_->result.get(), pg_->row, column) != 0;
+  return sqlite3_column_type(stmt_, column) == SQLITE_NULL;
+}
+
 std::optional<std::int64_t> Query::optional_int64(int column) const {
-  if (sqlite3_column_type(stmt_, column) == SQLITE_NULL) {
+  if (is_null(column)) {
     return std::nullopt;
   }
   return int64(column);
 }
 
 std::optional<std::string> Query::optional_text(int column) const {
-  if (sqlite3_column_type(stmt_, column) == SQLITE_NULL) {
+  if (is_null(column)) {
     return std::nullopt;
   }
   return text(column);
 }
 
 std::string_view Query::sql() const {
+  if (pg_) return pg_->sql;
   const char* text = sqlite3_sql(stmt_);
   return text != nullptr ? std::string_view(text) : std::string_view();
 }

@@ -27,9 +27,11 @@ Result<void> StateStore::add_quota(std::string_view app, const QuotaIncrement& q
   return db_.run(
       "INSERT INTO quota_ledger(app, day, list_calls, replay_calls, token_calls, quota_errors, exhausted_at_ms) "
       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT(app, day) DO UPDATE SET "
-      "list_calls = list_calls + excluded.list_calls, replay_calls = replay_calls + excluded.replay_calls, "
-      "token_calls = token_calls + excluded.token_calls, quota_errors = quota_errors + excluded.quota_errors, "
-      "exhausted_at_ms = COALESCE(exhausted_at_ms, excluded.exhausted_at_ms)",
+      "list_calls = quota_ledger.list_calls + excluded.list_calls, "
+      "replay_calls = quota_ledger.replay_calls + excluded.replay_calls, "
+      "token_calls = quota_ledger.token_calls + excluded.token_calls, "
+      "quota_errors = quota_ledger.quota_errors + excluded.quota_errors, "
+      "exhausted_at_ms = COALESCE(quota_ledger.exhausted_at_ms, excluded.exhausted_at_ms)",
       app, quota.day, quota.list_calls, quota.replay_calls, quota.token_calls, quota.quota_errors,
       quota.exhausted_at_ms);
 }
@@ -44,14 +46,14 @@ Result<void> StateStore::add_quota_calls(std::string_view app, std::string_view 
     case QuotaKind::token: quota.token_calls = n; break;
     case QuotaKind::quota_error: quota.quota_errors = n; break;
   }
-  return add_quota(app, quota);
+  return fenced(app, [&] { return add_quota(app, quota); });
 }
 
 Result<void> StateStore::mark_quota_exhausted(std::string_view app, std::string_view day, std::int64_t at_ms) {
   QuotaIncrement quota;
   quota.day = std::string(day);
   quota.exhausted_at_ms = at_ms;
-  return add_quota(app, quota);
+  return fenced(app, [&] { return add_quota(app, quota); });
 }
 
 Result<QuotaDay> StateStore::quota_day(std::string_view app, std::string_view day) {

@@ -19,14 +19,14 @@ constexpr const char* kPruneEvents =
 constexpr const char* kPruneTransitions =
     "DELETE FROM transitions WHERE id IN (SELECT id FROM transitions WHERE at_ms < ?1 ORDER BY id LIMIT ?2)";
 constexpr const char* kPruneQuotaDays =
-    "DELETE FROM quota_ledger WHERE rowid IN (SELECT rowid FROM quota_ledger WHERE day < ?1 LIMIT ?2)";
+    "DELETE FROM quota_ledger WHERE (app, day) IN (SELECT app, day FROM quota_ledger WHERE day < ?1 LIMIT ?2)";
 // A room still in WeChat's list stays, however old: deleting it would
 // announce it again as room.created at the next sweep.
 constexpr const char* kPruneRooms =
-    "DELETE FROM rooms WHERE rowid IN (SELECT rowid FROM rooms WHERE removed_at_ms IS NOT NULL "
+    "DELETE FROM rooms WHERE (app, room_id) IN (SELECT app, room_id FROM rooms WHERE removed_at_ms IS NOT NULL "
     "AND removed_at_ms < ?1 LIMIT ?2)";
 constexpr const char* kPruneKv =
-    "DELETE FROM kv WHERE rowid IN (SELECT rowid FROM kv WHERE expires_at_ms IS NOT NULL AND expires_at_ms < ?1 "
+    "DELETE FROM kv WHERE key IN (SELECT key FROM kv WHERE expires_at_ms IS NOT NULL AND expires_at_ms < ?1 "
     "LIMIT ?2)";
 
 }  // namespace

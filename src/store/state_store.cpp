@@ -23,6 +23,20 @@ Result<StateStore> StateStore::open(const std::filesystem::path& db_file, const 
   return StateStore(std::move(*db));
 }
 
+Result<StateStore> StateStore::connect_postgresql(const std::string& dsn) {
+  auto db = Database::connect_postgresql(dsn);
+  if (!db) return failure(std::move(db));
+  if (auto migrated = apply_migrations(*db); !migrated) return failure(std::move(migrated));
+  return StateStore(std::move(*db));
+}
+
+Result<StateStore> StateStore::connect_postgresql_readonly(const std::string& dsn) {
+  auto db = Database::connect_postgresql(dsn, true);
+  if (!db) return failure(std::move(db));
+  if (auto current = require_current_schema(*db); !current) return failure(std::move(current));
+  return StateStore(std::move(*db));
+}
+
 Result<StateStore> StateStore::open_readonly(const std::filesystem::path& db_file) {
   auto db = Database::open_readonly(db_file);
   if (!db) {
@@ -42,6 +56,9 @@ Result<CommittedObservation> StateStore::commit_observation(const Observation& o
     return failure(std::move(tx));
   }
   // Any early return below leaves tx uncommitted: its destructor rolls back.
+  if (auto held = check_lease(observation.app); !held) {
+    return failure(std::move(held));
+  }
   if (observation.app_record) {
     if (auto done = upsert_app(*observation.app_record); !done) {
       return failure(std::move(done));
@@ -118,13 +135,16 @@ Result<void> StateStore::put_habits(std::string_view app, std::string_view habit
 }
 
 Result<std::int64_t> StateStore::insert_event(const NewEvent& event) {
-  if (auto done = db_.run("INSERT INTO events(id, type, app, room_id, body_json, created_at_ms) "
-                          "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                          event.id, event.type, event.app, event.room_id, event.body_json, event.created_at_ms);
-      !done) {
-    return failure(std::move(done));
+  auto seq_row = detail::select_one<std::int64_t>(
+      db_,
+      "INSERT INTO events(id, type, app, room_id, body_json, created_at_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6) "
+      "RETURNING seq",
+      [](const Query& q) { return q.int64(0); }, event.id, event.type, event.app, event.room_id, event.body_json,
+      event.created_at_ms);
+  if (!seq_row) {
+    return failure(std::move(seq_row));
   }
-  const std::int64_t seq = db_.last_insert_rowid();
+  const std::int64_t seq = seq_row->value_or(0);
   for (const std::string& endpoint : event.endpoints) {
     if (auto done = db_.run("INSERT INTO deliveries(event_seq, endpoint, app, room_id, state, attempts, "
                             "queued_at_ms, next_attempt_at_ms) VALUES (?1, ?2, ?3, ?4, 'pending', 0, ?5, ?5)",
@@ -140,7 +160,8 @@ Result<std::int64_t> StateStore::insert_event(const NewEvent& event) {
 
 Result<std::vector<RoomRecord>> StateStore::rooms(std::optional<std::string_view> app) {
   static const std::string sql =
-      "SELECT " + std::string(detail::kRoomColumns) + " FROM rooms WHERE (?1 IS NULL OR app = ?1) ORDER BY app, room_id";
+      "SELECT " + std::string(detail::kRoomColumns) +
+      " FROM rooms WHERE (CAST(?1 AS TEXT) IS NULL OR app = ?1) ORDER BY app, room_id";
   return detail::select_all<RoomRecord>(db_, sql, [](const Query& q) { return detail::read_room(q); }, app);
 }
 
@@ -186,7 +207,9 @@ Result<std::vector<AppRecord>> StateStore::apps() {
       });
 }
 
-Result<void> StateStore::set_app_state(const AppRecord& app) { return upsert_app(app); }
+Result<void> StateStore::set_app_state(const AppRecord& app) {
+  return fenced(app.name, [&] { return upsert_app(app); });
+}
 
 Result<std::vector<std::string>> StateStore::app_names() {
   // UNION drops the duplicates; each part reads an index (rooms and
@@ -204,10 +227,12 @@ Result<std::optional<std::string>> StateStore::app_habits(std::string_view app) 
 }
 
 Result<void> StateStore::put_app_schedule(const AppSchedule& schedule) {
-  return db_.run(
-      "INSERT INTO app_schedule(app, written_at_ms, outlook_json) VALUES (?1, ?2, ?3) "
-      "ON CONFLICT(app) DO UPDATE SET written_at_ms = excluded.written_at_ms, outlook_json = excluded.outlook_json",
-      schedule.app, schedule.written_at_ms, schedule.outlook_json);
+  return fenced(schedule.app, [&] {
+    return db_.run(
+        "INSERT INTO app_schedule(app, written_at_ms, outlook_json) VALUES (?1, ?2, ?3) "
+        "ON CONFLICT(app) DO UPDATE SET written_at_ms = excluded.written_at_ms, outlook_json = excluded.outlook_json",
+        schedule.app, schedule.written_at_ms, schedule.outlook_json);
+  });
 }
 
 Result<std::vector<AppSchedule>> StateStore::app_schedules(std::optional<std::string_view> app) {

@@ -4,9 +4,11 @@ namespace wxlived::store {
 
 std::string StoreError::to_string() const {
   std::string text = message;
-  text += " (sqlite code ";
-  text += std::to_string(code);
-  text += ")";
+  if (sqlstate.empty()) {
+    text += " (sqlite code " + std::to_string(code) + ")";
+  } else {
+    text += " (postgresql SQLSTATE " + sqlstate + ")";
+  }
   if (!sql.empty()) {
     text += " in: ";
     text += sql;

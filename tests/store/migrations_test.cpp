@@ -73,6 +73,19 @@ const std::vector<std::string> kSeedAtVersion = {
     "  VALUES ('evt-old', 'room.status_changed', 'old', 1005, '{}', 10);"
     "INSERT INTO deliveries(event_seq, endpoint, app, room_id, state, attempts, queued_at_ms, next_attempt_at_ms, "
     "  last_status, last_error) VALUES (1, 'crm', 'old', 1005, 'failed', 1, 10, 20, 503, 'HTTP 503');",
+    // version 6: + deliveries.last_latency_ms, last_answer
+    "INSERT INTO apps(name, appid, state, state_since_ms) VALUES ('old', 'wxold', 'ok', 1);"
+    "INSERT INTO rooms(app, room_id, status, status_since_ms, snapshot_json, first_seen_ms, last_seen_ms) "
+    "  VALUES ('old', 1006, 101, 10, '{\"roomid\":1006}', 5, 10);"
+    "INSERT INTO transitions(app, room_id, from_status, to_status, at_ms, reason, inferred, event_id, after_ms) "
+    "  VALUES ('old', 1006, 102, 101, 10, 'observed', 0, 'evt-old', 8);"
+    "INSERT INTO quota_ledger(app, day, list_calls) VALUES ('old', '2026-11-24', 7);"
+    "INSERT INTO kv(key, value) VALUES ('token:old', 'abc');"
+    "INSERT INTO events(id, type, app, room_id, body_json, created_at_ms) "
+    "  VALUES ('evt-old', 'room.status_changed', 'old', 1006, '{}', 10);"
+    "INSERT INTO deliveries(event_seq, endpoint, app, room_id, state, attempts, queued_at_ms, next_attempt_at_ms, "
+    "  last_status, last_error, last_latency_ms, last_answer) "
+    "  VALUES (1, 'crm', 'old', 1006, 'failed', 1, 10, 20, 503, 'HTTP 503', 12, 'down');",
 };
 
 std::string file_bytes(const std::filesystem::path& path) {
@@ -104,9 +117,10 @@ TEST_CASE("a fresh database gets the latest schema") {
   TempDir dir;
   auto store = open_store(dir);
   CHECK(must(schema_version(store.database())) == latest_schema_version());
-  const std::vector<std::string> expected = {"app_habits", "app_schedule",   "apps",            "deliveries",
-                                             "endpoints",  "events",         "kv",              "quota_ledger",
-                                             "rooms",      "schema_version", "sqlite_sequence", "transitions"};
+  const std::vector<std::string> expected = {
+      "app_habits",   "app_leases", "app_schedule",   "apps",           "deliveries",      "endpoints",  "events",
+      "fleet_members", "kv",        "quota_ledger",   "rooms",          "schema_version", "sqlite_sequence",
+      "transitions"};
   CHECK(table_names(store.database()) == expected);
 }
 

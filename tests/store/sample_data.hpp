@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "support/postgres_test_cluster.hpp"
 #include "support/store_must.hpp"
 #include "temp_dir.hpp"
 #include "wxlived/store/state_store.hpp"
@@ -16,7 +17,23 @@ namespace wxlived::store::testing {
 
 using wxlived::testing::must;
 
+// The backend-neutral cases (state_store, outbox, retention, leases) are
+// built twice: test_store on SQLite and test_store_pg, with
+// WXLIVED_TEST_ON_POSTGRES, on the fixture's PostgreSQL cluster.
+#ifdef WXLIVED_TEST_ON_POSTGRES
+inline constexpr bool kOnPostgres = true;
+inline StateStore open_store(const TempDir& dir) {
+  return must(StateStore::connect_postgresql(wxlived::testing::postgres_dsn_for(dir.path())));
+}
+// wxlivectl's view beside the writer.
+inline StateStore open_reader(const TempDir& dir) {
+  return must(StateStore::connect_postgresql_readonly(wxlived::testing::postgres_dsn_for(dir.path())));
+}
+#else
+inline constexpr bool kOnPostgres = false;
 inline StateStore open_store(const TempDir& dir) { return must(StateStore::open(db_file(dir))); }
+inline StateStore open_reader(const TempDir& dir) { return must(StateStore::open_readonly(db_file(dir))); }
+#endif
 
 inline RoomRecord sample_room(std::int64_t room_id, int status, std::int64_t at_ms, std::string app = "shop") {
   RoomRecord room;

@@ -113,7 +113,7 @@ TEST_CASE("habits committed with an observation are read back after the database
   CHECK(must(store.app_habits("shop")) == std::optional<std::string>(R"({"version":1,"day":20417})"));
   CHECK_FALSE(must(store.app_habits("mall")).has_value());
   CHECK(count_rows(store, "app_habits") == 1);
-  auto reader = must(StateStore::open_readonly(db_file(dir)));
+  auto reader = open_reader(dir);
   CHECK(must(reader.app_habits("shop")) == std::optional<std::string>(R"({"version":1,"day":20417})"));
 }
 
@@ -252,7 +252,7 @@ TEST_CASE("a read-only second connection sees the last committed state while a w
   must(writer.database().run("UPDATE rooms SET status = 103 WHERE room_id = 7"));
   must(writer.database().run("DELETE FROM events"));
 
-  auto reader = must(StateStore::open_readonly(db_file(dir)));
+  auto reader = open_reader(dir);
   CHECK(must(reader.room("shop", 7))->status == 101);
   CHECK(must(reader.events()).size() == 1);
   CHECK(reader.database().read_only());

@@ -23,6 +23,7 @@
 
 #include "wxlived/admin/health.hpp"
 #include "wxlived/admin/metrics.hpp"
+#include "wxlived/store/location.hpp"
 
 namespace wxlived::admin {
 
@@ -45,7 +46,7 @@ class Routes {
  public:
   using UnixClock = std::function<std::int64_t()>;  // unix milliseconds
 
-  Routes(std::filesystem::path db_file, const Metrics& metrics, const Health& health, UnixClock now_ms);
+  Routes(store::StoreLocation store, const Metrics& metrics, const Health& health, UnixClock now_ms);
 
   Reply handle(const Request& request) const;
 
@@ -59,7 +60,7 @@ class Routes {
   Reply habits(const Request& request, const std::string& app) const;
   Reply apps(const Request& request) const;
 
-  std::filesystem::path db_file_;
+  store::StoreLocation store_;
   const Metrics& metrics_;
   const Health& health_;
   UnixClock now_ms_;

@@ -71,6 +71,21 @@ struct RetentionSettings {
   int days = 30;
 };
 
+// Where the state lives. SQLite (a file under state_dir) for one daemon;
+// PostgreSQL for a fleet of daemons sharing one configuration, each app
+// polled by the daemon holding its lease.
+enum class StoreBackend { sqlite, postgresql };
+struct StoreSettings {
+  StoreBackend backend = StoreBackend::sqlite;
+  // libpq keyword/value or URI. Inline `dsn` only without a password;
+  // one with a password comes from dsn_file, dsn_env or dsn_credential.
+  SecretValue dsn;
+  bool dsn_is_secret = false;
+  int lease_s = 15;   // an app's lease lasts this long without renewal
+  std::string node;   // this daemon's name in the fleet (default: the host name)
+  bool operator==(const StoreSettings&) const = default;
+};
+
 struct WebhookSettings {
   std::string name;
   std::string url;
@@ -94,6 +109,7 @@ struct Config {
   RuleSettings rules;
   DeliverySettings delivery;
   RetentionSettings retention;
+  StoreSettings store;
   std::vector<WebhookSettings> webhooks;
   // Valid but worth an operator's look, as "FILE:LINE: key: warning: message":
   // check-config prints them, the daemon logs them at start and reload.

@@ -47,6 +47,9 @@ struct LoadOptions {
   // state_dir and webhook names, and runs as an operator who cannot read
   // the service's credentials.
   bool read_secrets = true;
+  // The [store] DSN is read even when read_secrets is false: wxlivectl needs
+  // it to reach a PostgreSQL store (say so with false to skip it too).
+  bool read_store_dsn = true;
   // Not empty: secret_credential names are read from these, as the unit's
   // LoadCredential= lines provide them, and $CREDENTIALS_DIRECTORY is not used.
   std::vector<CredentialLoad> credential_loads = {};

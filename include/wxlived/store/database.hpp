@@ -1,6 +1,9 @@
 #pragma once
-// An owned SQLite connection: RAII handles, a cache of prepared statements,
-// and BEGIN IMMEDIATE transactions. Nothing here knows the product's schema.
+// An owned database connection: SQLite (the embedded default) or PostgreSQL
+// (a fleet's shared store, src/store/postgres_connection.hpp). RAII handles,
+// a cache of prepared statements, and write transactions. The store's SQL is
+// written once, in the subset both accept, with numbered parameters ?1, ?2.
+// Nothing here knows the product's schema.
 //
 // Error policy: nothing in the store throws. Every fallible call returns
 // Expected<..., StoreError>, including opening (a caller at start-up turns an
@@ -44,6 +47,10 @@ struct OpenOptions {
 };
 
 class Database;
+namespace detail {
+class PgConnection;
+struct PgRun;
+}  // namespace detail
 
 // One execution of a prepared statement. Binds, steps, reads columns; on
 // destruction resets the statement so the cached one can be reused.
@@ -84,6 +91,7 @@ class Query {
   std::string text(int column) const;
   std::optional<std::int64_t> optional_int64(int column) const;
   std::optional<std::string> optional_text(int column) const;
+  bool is_null(int column) const;
 
   std::string_view sql() const;
 
@@ -95,6 +103,7 @@ class Query {
   struct is_optional<std::optional<T>> : std::true_type {};
 
   Query(sqlite3_stmt* stmt, StatementHandle owned, bool* in_use);
+  explicit Query(std::unique_ptr<detail::PgRun> pg);
   void bind_null(int index);
   void bind_int64(int index, std::int64_t value);
   void bind_text(int index, std::string_view value);
@@ -105,6 +114,7 @@ class Query {
   StatementHandle owned_;  // set only when the cached statement was already in use
   bool* in_use_;           // the cache's flag for a borrowed statement, else null
   std::optional<StoreError> bind_error_;
+  std::unique_ptr<detail::PgRun> pg_;  // set on PostgreSQL, where stmt_ is null
 };
 
 class Transaction;
@@ -124,12 +134,17 @@ class Database {
   static Result<Database> open(const std::filesystem::path& db_file, const OpenOptions& options = {});
   // A second reader (wxlivectl) next to the running daemon: never writes.
   static Result<Database> open_readonly(const std::filesystem::path& db_file, int busy_timeout_ms = 5000);
+  // A PostgreSQL connection (libpq keyword/value or URI `dsn`). read_only
+  // makes every transaction read-only (wxlivectl beside the daemons).
+  static Result<Database> connect_postgresql(const std::string& dsn, bool read_only = false);
 
-  Database(Database&&) noexcept = default;
-  Database& operator=(Database&&) noexcept = default;
+  Database(Database&&) noexcept;
+  Database& operator=(Database&&) noexcept;
   Database(const Database&) = delete;
   Database& operator=(const Database&) = delete;
-  ~Database() = default;
+  ~Database();
+
+  bool postgresql() const { return pg_ != nullptr; }
 
   // A statement prepared once per SQL text and reused.
   Result<Query> prepare(std::string_view sql);
@@ -159,23 +174,28 @@ class Database {
   Result<void> exec(std::string_view sql);
 
   // BEGIN IMMEDIATE: takes the write lock now, so a write transaction never
-  // fails halfway with SQLITE_BUSY on lock upgrade.
+  // fails halfway with SQLITE_BUSY on lock upgrade. On PostgreSQL a plain
+  // BEGIN (READ COMMITTED): writers of different apps never wait for each
+  // other, and the fleet's fencing check locks the one lease row it reads.
   Result<Transaction> begin_immediate();
   // BEGIN (deferred): a consistent snapshot for several reads.
   Result<Transaction> begin_read();
 
-  std::int64_t last_insert_rowid() const;
+  std::int64_t last_insert_rowid() const;  // SQLite only: the store uses RETURNING
   int changes() const;
   bool read_only() const { return read_only_; }
   // The durability this connection was opened with (OpenOptions).
   Synchronous synchronous() const { return synchronous_; }
-  sqlite3* handle() const { return connection_.get(); }
+  sqlite3* handle() const { return connection_.get(); }  // null on PostgreSQL
+  // Whether a transaction is open on this connection (it may have failed).
+  bool in_transaction() const;
 
   // An error for the last failure on this connection, with the given SQL.
   StoreError error_for(std::string_view sql, int rc) const;
 
  private:
   explicit Database(ConnectionHandle connection, bool read_only);
+  explicit Database(std::unique_ptr<detail::PgConnection> pg);
 
   struct TransparentHash {
     using is_transparent = void;
@@ -193,6 +213,7 @@ class Database {
   std::unordered_map<std::string, CachedStatement, TransparentHash, std::equal_to<>> statements_;
   bool read_only_ = false;
   Synchronous synchronous_ = Synchronous::full;
+  std::unique_ptr<detail::PgConnection> pg_;  // set: PostgreSQL, connection_ is null
 };
 
 // Rolls back on destruction unless commit() succeeded. Points at its

@@ -21,6 +21,26 @@ struct AppSchedule {
   bool operator==(const AppSchedule&) const = default;
 };
 
+// One app's lease in a fleet (PostgreSQL backend): held by `owner` until
+// expires_at_ms (the database's clock); epoch is the fencing token.
+struct LeaseRecord {
+  std::string app;
+  std::string owner;
+  std::int64_t epoch = 0;
+  std::int64_t acquired_at_ms = 0;
+  std::int64_t expires_at_ms = 0;
+  bool operator==(const LeaseRecord&) const = default;
+};
+
+// A daemon of the fleet, alive while its heartbeat is not expired.
+struct FleetMember {
+  std::string owner;
+  std::string node;
+  std::int64_t started_at_ms = 0;
+  std::int64_t expires_at_ms = 0;
+  bool operator==(const FleetMember&) const = default;
+};
+
 struct AppRecord {
   std::string name;
   std::string appid;

@@ -1,10 +1,11 @@
 #pragma once
-// The product's state in SQLite: rooms, transitions, the event outbox and its
+// The product's state in SQLite or PostgreSQL (the same SQL on both): rooms, transitions, the event outbox and its
 // deliveries, the quota ledger, app and endpoint state, app habits, a small kv.
 // One writer (the daemon) and any number of readers (wxlivectl, read-only).
 // Nothing here throws; every call returns Result<...> carrying a StoreError.
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -26,6 +27,10 @@ class StateStore {
   static Result<StateStore> open(const std::filesystem::path& db_file, const OpenOptions& options = {});
   // Read-only, beside a running daemon; the schema must be the current one.
   static Result<StateStore> open_readonly(const std::filesystem::path& db_file);
+  // The same on PostgreSQL (a libpq `dsn`): migrates to the latest schema;
+  // the read-only one runs every transaction read-only.
+  static Result<StateStore> connect_postgresql(const std::string& dsn);
+  static Result<StateStore> connect_postgresql_readonly(const std::string& dsn);
 
   explicit StateStore(Database db) : db_(std::move(db)) {}
 
@@ -109,9 +114,49 @@ class StateStore {
   Result<void> kv_put(std::string_view key, std::string_view value, std::optional<std::int64_t> expires_at_ms);
   Result<void> kv_erase(std::string_view key);
 
+  // --- fleet: app leases and fencing (PostgreSQL backend only) ----------------
+  // Times are the database's clock, so daemons on different machines agree.
+  // On SQLite these return an error: one daemon owns a SQLite file.
+  //
+  // From join_fleet(owner) on, every write for an app (commit_observation,
+  // set_app_state, the quota ledger, put_app_schedule) first checks, inside
+  // its transaction and under a share lock on the lease row, that `owner`
+  // still holds the app's live lease with the epoch it acquired; if not,
+  // nothing is written and the error has lease_lost set. A takeover waits
+  // for such a transaction, so no write of a lost lease lands after it.
+  void join_fleet(std::string owner) { fleet_owner_ = std::move(owner); }
+  const std::string& fleet_owner() const { return fleet_owner_; }
+  // This daemon is alive for ttl_ms more; returns the members alive now
+  // (itself included), oldest first. Members expired long ago are removed.
+  Result<std::vector<FleetMember>> fleet_heartbeat(std::string_view node, std::int64_t started_at_ms,
+                                                   std::int64_t ttl_ms);
+  // A clean stop: the member row goes and every lease is released at once.
+  Result<void> leave_fleet();
+  // Extends the leases still held (not expired); returns their apps. A lease
+  // that expired is not renewed, even if nobody took it: its app restarts.
+  Result<std::vector<std::string>> renew_leases(std::int64_t ttl_ms);
+  // Takes the app if its lease is free, released or expired: the new epoch,
+  // none when another owner holds it.
+  Result<std::optional<std::int64_t>> acquire_lease(std::string_view app, std::int64_t ttl_ms);
+  // Gives the app up now (its lease row stays, expired, so epochs never repeat).
+  Result<void> release_lease(std::string_view app);
+  // The apps whose lease is live now, whoever holds it, sorted.
+  Result<std::vector<std::string>> leased_apps();
+  // Every lease row, live or not, sorted by app (wxlivectl, tests).
+  Result<std::vector<LeaseRecord>> leases();
+  // The epoch this store holds for each app it leased.
+  const std::vector<std::pair<std::string, std::int64_t>>& held_leases() const { return held_; }
+
   Database& database() { return db_; }
 
  private:
+  // Fencing, inside an open transaction: ok when not in a fleet.
+  Result<void> check_lease(std::string_view app);
+  // A single write for `app`, in a fenced transaction when in a fleet.
+  Result<void> fenced(std::string_view app, const std::function<Result<void>()>& write);
+  std::optional<std::int64_t> held_epoch(std::string_view app) const;
+  Result<void> require_postgresql(std::string_view what) const;
+
   // Pieces of commit_observation, run inside its transaction.
   Result<void> upsert_app(const AppRecord& app);
   Result<void> upsert_room(const RoomRecord& room);
@@ -121,6 +166,8 @@ class StateStore {
   Result<void> put_habits(std::string_view app, std::string_view habits_json);
 
   Database db_;
+  std::string fleet_owner_;                               // empty: not in a fleet
+  std::vector<std::pair<std::string, std::int64_t>> held_;  // app -> epoch, sorted by app
 };
 
 }  // namespace wxlived::store
