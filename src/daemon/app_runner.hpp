@@ -29,6 +29,8 @@ struct RunnerHooks {
   // it committed (also after start, with none).
   std::function<void(const std::string& app, const wechat::CallRecord&)> call_finished;
   std::function<void(const AppRunner&, const std::vector<std::string>& event_types)> committed;
+  // Every write transaction to the store: "observation", "schedule" or "token_call".
+  std::function<void(std::string_view kind)> store_committed;
 };
 
 class AppRunner {
@@ -57,6 +59,7 @@ class AppRunner {
   void arm(std::int64_t wake_at_ms);
   void publish(const engine::Outlook& outlook);
   void count_token_call(const wechat::CallRecord& record);
+  void store_committed(std::string_view kind) const;
 
   asio::io_context& io_;
   store::StateStore& store_;
