@@ -109,6 +109,12 @@ struct Metrics::Impl {
           .Name("wxlived_events_total")
           .Help("Events committed to the outbox by this process, by app and type")
           .Register(registry);
+  prometheus::Family<prometheus::Counter>& store_commits =
+      prometheus::BuildCounter()
+          .Name("wxlived_store_commits_total")
+          .Help("Write transactions the polling loop committed to the state store, by kind "
+                "(observation|schedule|token_call)")
+          .Register(registry);
   prometheus::Family<prometheus::Counter>& deliveries =
       prometheus::BuildCounter()
           .Name("wxlived_webhook_deliveries_total")
@@ -125,6 +131,8 @@ struct Metrics::Impl {
 };
 
 Metrics::Metrics(std::string_view version) : impl_(std::make_unique<Impl>()) {
+  // Present at zero from the start, so a rate over a window needs no first commit.
+  for (const char* kind : {"observation", "schedule", "token_call"}) impl_->store_commits.Add({{"kind", kind}});
   gauge(impl_->registry, "wxlived_build_info", "Always 1; the version label says which build is running")
       .Add({{"version", std::string(version)}})
       .Set(1);
@@ -138,6 +146,10 @@ void Metrics::count_call(const std::string& app, std::string_view api, std::stri
 
 void Metrics::count_event(const std::string& app, const std::string& type) {
   impl_->events.Add({{"app", app}, {"type", type}}).Increment();
+}
+
+void Metrics::count_store_commit(std::string_view kind) {
+  impl_->store_commits.Add({{"kind", std::string(kind)}}).Increment();
 }
 
 void Metrics::count_delivery(const std::string& endpoint, std::string_view result) {

@@ -156,6 +156,7 @@ void AppRunner::publish(const engine::Outlook& outlook) {
     log::warn("writing the app's schedule failed", {{"app", app_.name}, {"error", written.error().to_string()}});
     return;
   }
+  store_committed("schedule");
   published_ = std::move(unstamped);
 }
 
@@ -232,6 +233,7 @@ bool AppRunner::commit(engine::Effects effects) {
     if (hooks_.fatal) hooks_.fatal("state store commit failed: " + committed.error().to_string());
     return false;
   }
+  store_committed("observation");
   std::vector<std::string> event_types;
   for (const auto& e : events) {
     event_types.push_back(e.type);
@@ -251,7 +253,15 @@ bool AppRunner::commit(engine::Effects effects) {
 void AppRunner::count_token_call(const wechat::CallRecord& record) {
   if (record.api != wechat::Api::token) return;
   auto added = store_.add_quota_calls(app_.name, engine::beijing_date(hooks_.clock()), store::QuotaKind::token, 1);
-  if (!added) log::warn("could not count a token call", {{"app", app_.name}, {"error", added.error().to_string()}});
+  if (!added) {
+    log::warn("could not count a token call", {{"app", app_.name}, {"error", added.error().to_string()}});
+    return;
+  }
+  store_committed("token_call");
+}
+
+void AppRunner::store_committed(std::string_view kind) const {
+  if (hooks_.store_committed) hooks_.store_committed(kind);
 }
 
 }  // namespace wxlived::daemon

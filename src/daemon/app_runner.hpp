@@ -34,6 +34,8 @@ struct RunnerHooks {
   // refused a commit because the lease is gone. Unset: not in a fleet.
   std::function<bool()> lease_valid;
   std::function<void(const std::string& app)> lease_lost;
+  // Every write transaction to the store: "observation", "schedule" or "token_call".
+  std::function<void(std::string_view kind)> store_committed;
 };
 
 class AppRunner {
@@ -62,6 +64,7 @@ class AppRunner {
   void arm(std::int64_t wake_at_ms);
   void publish(const engine::Outlook& outlook);
   void count_token_call(const wechat::CallRecord& record);
+  void store_committed(std::string_view kind) const;
 
   asio::io_context& io_;
   store::StateStore& store_;

@@ -109,6 +109,7 @@ void Observability::hook(RunnerHooks& hooks) {
     const bool ok = record.outcome == wechat::Outcome::ok || record.outcome == wechat::Outcome::no_rooms;
     health_.poll_result(app, ok, unix_ms());
   };
+  hooks.store_committed = [this](std::string_view kind) { metrics_.count_store_commit(kind); };
   hooks.committed = [this](const AppRunner& runner, const std::vector<std::string>& event_types) {
     for (const std::string& type : event_types) metrics_.count_event(runner.name(), type);
     const engine::AppEngine& engine = runner.engine();

@@ -47,19 +47,42 @@ constexpr double kMin = 60;
 
 HabitDistribution::HabitDistribution(std::int64_t lo_s, std::int64_t width_s, std::vector<double> prior_pmf,
                                      double prior_never, double prior_strength, double smoothing_s)
-    : lo_s_(lo_s), width_s_(std::max<std::int64_t>(width_s, 1)), prior_(std::move(prior_pmf)),
-      prior_never_(prior_never), prior_strength_(prior_strength), smoothing_s_(std::max(0.0, smoothing_s)),
-      observed_(prior_.size(), 0.0) {
-  refresh();
+    : lo_s_(lo_s), width_s_(std::max<std::int64_t>(width_s, 1)), smoothing_s_(std::max(0.0, smoothing_s)) {
+  auto prior = std::make_shared<Prior>();
+  prior->pmf = std::move(prior_pmf);
+  prior->never = prior_never;
+  prior->strength = prior_strength;
+  prior->zeros.assign(prior->pmf.size(), 0.0);
+  prior_ = prior;
+  refresh();  // nothing observed: blended_never_ only
+  // The tail of the blend with nothing observed, computed as refresh() would.
+  prior->tail.assign(prior->pmf.size(), 0.0);
+  double after = blended_never_;
+  for (std::size_t k = prior->pmf.size(); k-- > 0;) {
+    prior->tail[k] = after;
+    after += blend(k);
+  }
+}
+
+double HabitDistribution::blend(std::size_t k) const {
+  const double total = prior_->strength + observed_total_;
+  return (prior_->strength * prior_->pmf[k] + (observed_.empty() ? 0.0 : observed_[k])) / total;
+}
+
+void HabitDistribution::own() {
+  if (!observed_.empty() || prior_->pmf.empty()) return;
+  observed_.assign(prior_->pmf.size(), 0.0);
+  tail_ = prior_->tail;
 }
 
 std::size_t HabitDistribution::bin_of(double x_s) const {
   const double k = std::floor((x_s - static_cast<double>(lo_s_)) / static_cast<double>(width_s_));
-  return static_cast<std::size_t>(std::clamp(k, 0.0, static_cast<double>(prior_.size() - 1)));
+  return static_cast<std::size_t>(std::clamp(k, 0.0, static_cast<double>(prior_->pmf.size() - 1)));
 }
 
 void HabitDistribution::observe(double from_s, double to_s) {
-  if (prior_.empty() || !std::isfinite(from_s) || !std::isfinite(to_s)) return;
+  if (prior_->pmf.empty() || !std::isfinite(from_s) || !std::isfinite(to_s)) return;
+  own();
   if (to_s < from_s) std::swap(from_s, to_s);
   from_s -= smoothing_s_;
   to_s += smoothing_s_;
@@ -77,16 +100,16 @@ void HabitDistribution::observe(double from_s, double to_s) {
     double lo = static_cast<double>(lo_s_) + static_cast<double>(k) * static_cast<double>(width_s_);
     double hi = lo + static_cast<double>(width_s_);
     if (k == 0) lo = std::min(lo, from_s);
-    if (k + 1 == prior_.size()) hi = std::max(hi, to_s);
+    if (k + 1 == prior_->pmf.size()) hi = std::max(hi, to_s);
     const double covered = std::max(0.0, std::min(hi, to_s) - std::max(lo, from_s)) / (hi - lo);
     share[k - first] = covered;
     covered_total += covered;
-    believed += covered * blended_[k];
+    believed += covered * blend(k);
   }
   for (std::size_t k = first; k <= last; ++k) {
     const double c = share[k - first];
     if (believed > 1e-12) {
-      observed_[k] += c * blended_[k] / believed;
+      observed_[k] += c * blend(k) / believed;
     } else if (covered_total > 0) {
       observed_[k] += c / covered_total;
     }
@@ -97,22 +120,24 @@ void HabitDistribution::observe(double from_s, double to_s) {
 }
 
 void HabitDistribution::observe_never() {
+  own();
   observed_never_ += 1;
   observed_total_ += 1;
   refresh();
 }
 
 void HabitDistribution::observe_beyond(double x_s) {
-  if (prior_.empty() || !std::isfinite(x_s)) return;
+  if (prior_->pmf.empty() || !std::isfinite(x_s)) return;
   const double pos = (x_s - static_cast<double>(lo_s_)) / static_cast<double>(width_s_);
   const double beyond = survival(x_s);
-  if (pos >= static_cast<double>(prior_.size()) || beyond < 1e-9) {
+  own();
+  if (pos >= static_cast<double>(prior_->pmf.size()) || beyond < 1e-9) {
     observed_never_ += 1;
   } else {
     const std::size_t first = pos < 0 ? 0 : static_cast<std::size_t>(pos);
     const double inside = pos < 0 ? 0 : pos - static_cast<double>(first);  // share of bin `first` already past
-    observed_[first] += blended_[first] * (1 - inside) / beyond;
-    for (std::size_t k = first + 1; k < prior_.size(); ++k) observed_[k] += blended_[k] / beyond;
+    observed_[first] += blend(first) * (1 - inside) / beyond;
+    for (std::size_t k = first + 1; k < prior_->pmf.size(); ++k) observed_[k] += blend(k) / beyond;
     observed_never_ += blended_never_ / beyond;
   }
   observed_total_ += 1;
@@ -120,6 +145,8 @@ void HabitDistribution::observe_beyond(double x_s) {
 }
 
 void HabitDistribution::fade(double factor) {
+  if (observed_.empty() && observed_never_ == 0 && observed_total_ == 0) return;  // nothing to fade
+  own();
   for (double& w : observed_) w *= factor;
   observed_never_ *= factor;
   observed_total_ *= factor;
@@ -127,7 +154,8 @@ void HabitDistribution::fade(double factor) {
 }
 
 void HabitDistribution::set_observed(std::vector<double> observed, double never, double total) {
-  if (observed.size() != prior_.size()) return;
+  if (observed.size() != prior_->pmf.size() || observed.empty()) return;
+  own();
   observed_ = std::move(observed);
   observed_never_ = std::isfinite(never) ? std::max(0.0, never) : 0.0;
   double sum = observed_never_;
@@ -141,52 +169,52 @@ void HabitDistribution::set_observed(std::vector<double> observed, double never,
 }
 
 void HabitDistribution::refresh() {
-  const double total = prior_strength_ + observed_total_;
-  blended_.resize(prior_.size());
-  for (std::size_t k = 0; k < prior_.size(); ++k) blended_[k] = (prior_strength_ * prior_[k] + observed_[k]) / total;
-  blended_never_ = (prior_strength_ * prior_never_ + observed_never_) / total;
-  tail_.assign(prior_.size(), 0.0);
+  const double total = prior_->strength + observed_total_;
+  blended_never_ = (prior_->strength * prior_->never + observed_never_) / total;
+  if (observed_.empty()) return;  // the prior's tail stands
   double after = blended_never_;
-  for (std::size_t k = prior_.size(); k-- > 0;) {
+  for (std::size_t k = prior_->pmf.size(); k-- > 0;) {
     tail_[k] = after;
-    after += blended_[k];
+    after += blend(k);
   }
 }
 
-double HabitDistribution::mass(std::size_t bin) const { return bin < blended_.size() ? blended_[bin] : 0.0; }
+double HabitDistribution::mass(std::size_t bin) const { return bin < prior_->pmf.size() ? blend(bin) : 0.0; }
 double HabitDistribution::never() const { return blended_never_; }
 
 double HabitDistribution::survival(double x_s) const {
-  if (prior_.empty()) return 1;
+  if (prior_->pmf.empty()) return 1;
   const double pos = (x_s - static_cast<double>(lo_s_)) / static_cast<double>(width_s_);
   if (pos < 0) return 1;
-  if (pos >= static_cast<double>(prior_.size())) return blended_never_;
+  if (pos >= static_cast<double>(prior_->pmf.size())) return blended_never_;
   const auto k = static_cast<std::size_t>(pos);
   const double inside = pos - static_cast<double>(k);  // share of bin k already past
-  return tail_[k] + blended_[k] * (1 - inside);
+  return tail()[k] + blend(k) * (1 - inside);
 }
 
 double HabitDistribution::density(double x_s) const {
   const double pos = (x_s - static_cast<double>(lo_s_)) / static_cast<double>(width_s_);
-  if (pos < 0 || pos >= static_cast<double>(prior_.size())) return 0;
-  return blended_[static_cast<std::size_t>(pos)] / static_cast<double>(width_s_);
+  if (pos < 0 || pos >= static_cast<double>(prior_->pmf.size())) return 0;
+  return blend(static_cast<std::size_t>(pos)) / static_cast<double>(width_s_);
 }
 
 double HabitDistribution::quantile(double q, bool prior_only) const {
-  const std::vector<double>& pmf = prior_only ? prior_ : blended_;
+  const std::size_t n = prior_->pmf.size();
+  auto pmf = [&](std::size_t k) { return prior_only ? prior_->pmf[k] : blend(k); };
   double happening = 0;
-  for (double p : pmf) happening += p;
+  for (std::size_t k = 0; k < n; ++k) happening += pmf(k);
   if (happening <= 0) return static_cast<double>(lo_s_);
   const double want = std::clamp(q, 0.0, 1.0) * happening;
   double seen = 0;
-  for (std::size_t k = 0; k < pmf.size(); ++k) {
-    if (pmf[k] > 0 && seen + pmf[k] >= want) {
-      const double inside = (want - seen) / pmf[k];
+  for (std::size_t k = 0; k < n; ++k) {
+    const double p = pmf(k);
+    if (p > 0 && seen + p >= want) {
+      const double inside = (want - seen) / p;
       return static_cast<double>(lo_s_) + (static_cast<double>(k) + inside) * static_cast<double>(width_s_);
     }
-    seen += pmf[k];
+    seen += p;
   }
-  return static_cast<double>(lo_s_) + static_cast<double>(pmf.size() * static_cast<std::size_t>(width_s_));
+  return static_cast<double>(lo_s_) + static_cast<double>(n * static_cast<std::size_t>(width_s_));
 }
 
 const char* to_string(Habit habit) {
@@ -225,7 +253,9 @@ const HabitDistribution& Habits::of(Habit habit) const {
 // least 10 minutes between interruptions, then stops at about 4 % per five
 // minutes for the first hour and less after (about one interruption every
 // two live hours).
-Habits prior_habits() {
+namespace {
+
+Habits build_prior_habits() {
   auto distribution = [](std::int64_t lo, std::int64_t width, std::size_t n, double never, double smoothing_s,
                          std::vector<std::pair<double, double>> points) {
     return HabitDistribution(lo, width, shaped(lo, width, n, never, ramp(std::move(points))), never, kPriorStrength,
@@ -246,6 +276,14 @@ Habits prior_habits() {
       0,
       true,
   };
+}
+
+}  // namespace
+
+Habits prior_habits() {
+  // Built once: every copy shares the prior's arrays (HabitDistribution::Prior).
+  static const Habits prior = build_prior_habits();
+  return prior;
 }
 
 bool fade_for_day(Habits& habits, Millis now) {

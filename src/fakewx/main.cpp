@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "wxlived/cli/cli.hpp"
+#include "wxlived/fakewx/app_copies.hpp"
 #include "wxlived/fakewx/fake_wechat.hpp"
 #include "wxlived/fakewx/server.hpp"
 #include "wxlived/log/journal_stream.hpp"
@@ -69,9 +70,15 @@ int main(int argc, char** argv) {
   std::string origin_text = "now";
   std::string log_format = "text";
   std::string log_level = "info";
+  int app_copies = 0;
   app.add_option("--scenario", scenario_path, "Scenario file (JSON, SPEC section 7)")->required();
   app.add_option("--listen", listen, "HOST:PORT to listen on; port 0 picks a free port")->capture_default_str();
   app.add_option("--port-file", port_file, "Write the bound port here once listening");
+  app.add_option("--apps", app_copies,
+                 "Serve N copies of the scenario's app instead of its appid: copy i (1..N) has appid "
+                 "APPID-i and secret SECRET-i, i as five digits (APPID-00001), and its own tokens, quota "
+                 "and rooms' timeline; GET /fakewx/stats counts calls, ?appid= for one")
+      ->check(CLI::Range(1, fakewx::max_app_copies));
   app.add_option("--origin", origin_text, "Scenario time 0: an RFC 3339 time, or now")->capture_default_str();
   app.add_option("--log-format", log_format, "text or json")
       ->check(CLI::IsMember({"text", "json"}))
@@ -103,7 +110,8 @@ int main(int argc, char** argv) {
   }
   const auto address = fakewx::parse_listen_address(listen);
   if (!address) return fail(exit_usage, "--listen: " + address.error());
-  // The secret arrives in /cgi-bin/token's query string: keep it out of every log line.
+  // The secret arrives in /cgi-bin/token's query string: keep it out of every
+  // log line (the copies' secrets contain it, so this covers them too).
   wxlived::log::process_redactor().add_secret(script.secret);
 
   // Signals are taken by one thread with sigwait; every other thread
@@ -116,7 +124,8 @@ int main(int argc, char** argv) {
 
   const std::size_t room_count = script.rooms.size();
   const std::int64_t origin_unix = script.origin_unix;
-  fakewx::FakeWechat wechat(std::move(script));
+  fakewx::FakeWechat wechat(std::move(script), std::nullopt,
+                           app_copies > 0 ? std::optional<int>(app_copies) : std::nullopt);
   fakewx::FakewxServer server(wechat);
   const auto port = server.bind(address->host, address->port);
   if (!port) return fail(exit_failure, port.error());
@@ -140,6 +149,7 @@ int main(int argc, char** argv) {
                                      {"port", *port},
                                      {"origin", scenario::format_rfc3339_utc(origin_unix)},
                                      {"rooms", room_count},
+                                     {"apps", static_cast<std::int64_t>(wechat.apps())},
                                      {"version", wxlived::kVersion}});
     ok = server.run();
     if (!ok) error = "serving failed";

@@ -1,5 +1,7 @@
 #include "wxlived/fakewx/responses.hpp"
 
+#include "wxlived/fakewx/fake_wechat.hpp"
+
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
@@ -215,6 +217,44 @@ std::string request_id(scenario::UnixSeconds now, std::uint64_t sequence) {
   std::snprintf(buf, sizeof buf, "%08" PRIx32 "-%08" PRIx32 "-%08" PRIx32, static_cast<std::uint32_t>(now),
                 static_cast<std::uint32_t>(sequence), static_cast<std::uint32_t>(mixed >> 29));
   return buf;
+}
+
+namespace {
+
+void count_members(JsonWriter& w, const CallCounts& counts) {
+  int_member(w, "getliveinfo_today", counts.getliveinfo_today);
+  int_member(w, "getliveinfo_total", counts.getliveinfo_total);
+  int_member(w, "tokens_issued", counts.tokens_issued);
+}
+
+Reply stats_json(const rapidjson::StringBuffer& buffer) {
+  Reply reply;
+  reply.body.assign(buffer.GetString(), buffer.GetSize());
+  reply.api = "stats";
+  return reply;
+}
+
+}  // namespace
+
+Reply stats_reply(std::size_t apps, std::uint64_t requests, const CallCounts& counts) {
+  rapidjson::StringBuffer buffer;
+  JsonWriter w(buffer);
+  w.StartObject();
+  int_member(w, "apps", static_cast<std::int64_t>(apps));
+  int_member(w, "requests", static_cast<std::int64_t>(requests));
+  count_members(w, counts);
+  w.EndObject();
+  return stats_json(buffer);
+}
+
+Reply app_stats_reply(std::string_view appid, const CallCounts& counts) {
+  rapidjson::StringBuffer buffer;
+  JsonWriter w(buffer);
+  w.StartObject();
+  string_member(w, "appid", appid);
+  count_members(w, counts);
+  w.EndObject();
+  return stats_json(buffer);
 }
 
 }  // namespace wxlived::fakewx

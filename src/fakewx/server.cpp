@@ -126,6 +126,20 @@ void FakewxServer::install_routes() {
   http_->Post("/cgi-bin/openapi/quota/get", endpoint([this](const httplib::Request& req) {
                 return wechat_.quota_get(query_param(req, "access_token"), req.body, clock_());
               }));
+  // The fake's own introspection (WeChat has no such path): calls per app or summed.
+  http_->Get("/fakewx/stats", endpoint([this](const httplib::Request& req) {
+               const UnixSeconds now = clock_();
+               if (const auto appid = query_param(req, "appid")) {
+                 if (const auto counts = wechat_.counts(*appid, now)) return app_stats_reply(*appid, *counts);
+                 Reply unknown;
+                 unknown.http_status = 404;
+                 unknown.content_type = "text/plain";
+                 unknown.body = "wxlive-fakewx: this fake does not serve that appid\n";
+                 unknown.api = "stats";
+                 return unknown;
+               }
+               return stats_reply(wechat_.apps(), wechat_.requests(), wechat_.counts(now));
+             }));
   // Our routes never answer 404/405 themselves: these are paths WeChat does not serve here.
   http_->set_logger([](const httplib::Request& req, const httplib::Response& res) {
     if (res.status == 404 || res.status == 405) {

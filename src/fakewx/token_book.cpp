@@ -31,6 +31,11 @@ TokenCheck TokenBook::check(std::string_view token, UnixSeconds now) const noexc
   return TokenCheck::invalid;
 }
 
+std::optional<std::string> TokenBook::previous_value() const {
+  if (!previous_) return std::nullopt;
+  return previous_->value;
+}
+
 void TokenBook::expire_issued_before(UnixSeconds issued_before, UnixSeconds now) noexcept {
   for (std::optional<Entry>* entry : {&current_, &previous_}) {
     if (*entry && (*entry)->issued_at < issued_before) (*entry)->expires_at = std::min((*entry)->expires_at, now);

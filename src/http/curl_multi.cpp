@@ -104,6 +104,22 @@ CurlMulti::~CurlMulti() {
 }
 
 void CurlMulti::start(Request request, ResponseHandler done) {
+  if (transfers_.size() >= std::max<std::size_t>(1, options_.max_transfers)) {
+    waiting_.push_back(Waiting{std::move(request), std::move(done)});
+    return;
+  }
+  begin(std::move(request), std::move(done));
+}
+
+void CurlMulti::begin_waiting() {
+  while (!waiting_.empty() && transfers_.size() < std::max<std::size_t>(1, options_.max_transfers)) {
+    Waiting next = std::move(waiting_.front());
+    waiting_.pop_front();
+    begin(std::move(next.request), std::move(next.done));
+  }
+}
+
+void CurlMulti::begin(Request request, ResponseHandler done) {
   auto t = std::make_unique<Transfer>();
   CURL* e = t->easy.get();
   t->request = std::move(request);
@@ -251,6 +267,8 @@ void CurlMulti::collect_finished() {
       if (*alive) t->done(std::move(t->response));
     });
   }
+  // Outside curl's callbacks and after its messages are read: room for the next.
+  begin_waiting();
 }
 
 }  // namespace wxlived::http

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstring>
 #include <mutex>
 
 namespace wxlived::log {
@@ -30,12 +31,11 @@ std::string percent_encoded(std::string_view s) {
   return out;
 }
 
-void replace_all(std::string& text, std::string_view needle) {
-  std::size_t pos = text.find(needle);
-  while (pos != std::string::npos) {
-    text.replace(pos, needle.size(), redacted_mark);
-    pos = text.find(needle, pos + redacted_mark.size());
-  }
+std::uint32_t prefix_key(std::string_view text, std::size_t at) noexcept {
+  static_assert(Redactor::min_secret_length == sizeof(std::uint32_t));
+  std::uint32_t key = 0;
+  std::memcpy(&key, text.data() + at, sizeof key);
+  return key;
 }
 
 std::size_t find_token_key(std::string_view text, std::size_t from) noexcept {
@@ -78,32 +78,32 @@ bool find_json_value(std::string_view text, std::size_t i, std::size_t& start, s
 bool Redactor::add_secret(std::string secret) {
   if (secret.size() < min_secret_length) return false;
   std::unique_lock lock(mutex_);
-  if (std::find(secrets_.begin(), secrets_.end(), secret) == secrets_.end()) {
-    secrets_.push_back(std::move(secret));
-    rebuild_needles();
-  }
+  if (const auto [it, inserted] = secrets_.insert(std::move(secret)); inserted) add_needles(*it);
   return true;
 }
 
 void Redactor::remove_secret(std::string_view secret) {
   std::unique_lock lock(mutex_);
-  std::erase(secrets_, secret);
-  rebuild_needles();
+  const auto it = secrets_.find(secret);
+  if (it == secrets_.end()) return;
+  remove_needles(*it);
+  secrets_.erase(it);
 }
 
 void Redactor::set_secrets(std::vector<std::string> secrets) {
-  std::erase_if(secrets, [](const std::string& s) { return s.size() < min_secret_length; });
-  std::sort(secrets.begin(), secrets.end());
-  secrets.erase(std::unique(secrets.begin(), secrets.end()), secrets.end());
   std::unique_lock lock(mutex_);
-  secrets_ = std::move(secrets);
-  rebuild_needles();
+  for (const std::string& old : secrets_) remove_needles(old);
+  secrets_.clear();
+  for (std::string& secret : secrets) {
+    if (secret.size() < min_secret_length) continue;
+    if (const auto [it, inserted] = secrets_.insert(std::move(secret)); inserted) add_needles(*it);
+  }
 }
 
 bool Redactor::add_runtime_secret(const std::string& secret) {
   if (secret.size() < min_secret_length) return false;
   std::unique_lock lock(mutex_);
-  if (++runtime_[secret] == 1) rebuild_needles();
+  if (++runtime_[secret] == 1) add_needles(secret);
   return true;
 }
 
@@ -111,43 +111,93 @@ void Redactor::remove_runtime_secret(const std::string& secret) {
   std::unique_lock lock(mutex_);
   const auto it = runtime_.find(secret);
   if (it == runtime_.end() || --it->second > 0) return;
+  remove_needles(it->first);
   runtime_.erase(it);
-  rebuild_needles();
 }
 
 void Redactor::clear() {
   std::unique_lock lock(mutex_);
   secrets_.clear();
   runtime_.clear();
-  rebuild_needles();
+  by_prefix_.clear();
+  needles_.clear();
 }
 
 std::size_t Redactor::secret_count() const {
   std::shared_lock lock(mutex_);
   std::size_t n = secrets_.size();
-  for (const auto& [value, holders] : runtime_) n += std::find(secrets_.begin(), secrets_.end(), value) == secrets_.end();
+  for (const auto& [value, holders] : runtime_) n += !secrets_.contains(value);
   return n;
 }
 
-void Redactor::rebuild_needles() {
-  std::vector<std::string> all = secrets_;
-  for (const auto& [value, holders] : runtime_) all.push_back(value);
-  std::sort(all.begin(), all.end());
-  all.erase(std::unique(all.begin(), all.end()), all.end());
-  needles_.clear();
-  for (auto& secret : all) {
-    if (auto encoded = percent_encoded(secret); encoded != secret) needles_.push_back(std::move(encoded));
-    needles_.push_back(std::move(secret));
+void Redactor::add_needles(const std::string& secret) {
+  if (auto encoded = percent_encoded(secret); encoded != secret) add_needle(std::move(encoded));
+  add_needle(secret);
+}
+
+void Redactor::remove_needles(const std::string& secret) {
+  if (const auto encoded = percent_encoded(secret); encoded != secret) remove_needle(encoded);
+  remove_needle(secret);
+}
+
+void Redactor::add_needle(std::string needle) {
+  const auto [it, inserted] = needles_.try_emplace(std::move(needle), 0);
+  if (++it->second > 1) return;
+  const std::string_view view = it->first;
+  auto& bucket = by_prefix_[prefix_key(view, 0)];
+  // Longest first, so that a secret containing another is masked whole.
+  const auto at = std::find_if(bucket.begin(), bucket.end(), [&](std::string_view n) { return n.size() < view.size(); });
+  bucket.insert(at, view);
+}
+
+void Redactor::remove_needle(const std::string& needle) {
+  const auto it = needles_.find(needle);
+  if (it == needles_.end() || --it->second > 0) return;
+  const auto bucket = by_prefix_.find(prefix_key(it->first, 0));
+  if (bucket != by_prefix_.end()) {
+    std::erase_if(bucket->second, [&](std::string_view n) { return n.data() == it->first.data(); });
+    if (bucket->second.empty()) by_prefix_.erase(bucket);
   }
-  std::sort(needles_.begin(), needles_.end(),
-            [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
+  needles_.erase(it);
 }
 
 std::string Redactor::redact(std::string_view text) const {
-  std::string out(text);
+  std::string out;
+  out.reserve(text.size());
   {
     std::shared_lock lock(mutex_);
-    for (const auto& needle : needles_) replace_all(out, needle);
+    // One pass: at each position the longest needle starting there (so a
+    // secret containing another is masked whole); occurrences that overlap
+    // are masked together, so no part of either shows.
+    std::size_t copied = 0;   // text[0, copied) is in out
+    std::size_t masked = 0;   // the current masked run ends here
+    bool in_mask = false;
+    if (!by_prefix_.empty()) {
+      for (std::size_t i = 0; i + min_secret_length <= text.size(); ++i) {
+        const auto bucket = by_prefix_.find(prefix_key(text, i));
+        if (bucket == by_prefix_.end()) continue;
+        for (const std::string_view needle : bucket->second) {
+          if (!text.substr(i).starts_with(needle)) continue;
+          if (in_mask && i < masked) {
+            masked = std::max(masked, i + needle.size());
+          } else {
+            if (in_mask) {
+              out += redacted_mark;
+              copied = masked;
+            }
+            out.append(text, copied, i - copied);
+            in_mask = true;
+            masked = i + needle.size();
+          }
+          break;
+        }
+      }
+    }
+    if (in_mask) {
+      out += redacted_mark;
+      copied = masked;
+    }
+    out.append(text, copied);
   }
   if (find_token_key(out, 0) == std::string_view::npos) return out;
   return mask_access_tokens(out);

@@ -258,6 +258,9 @@ TEST_CASE("a running daemon's admin server agrees with its database and with wxl
   CHECK(sample(metrics, "wxlived_build_info{version=\"" + std::string(WXLIVED_VERSION) + "\"}") == 1);
   CHECK(sample(metrics, "wxlived_wechat_api_calls_total{api=\"list\",app=\"shop\",result=\"ok\"}") > 0);
   CHECK(sample(metrics, "wxlived_wechat_api_calls_total{api=\"token\",app=\"shop\",result=\"ok\"}") >= 1);
+  // The loop's write transactions: the polls' observations and the token call count.
+  CHECK(sample(metrics, "wxlived_store_commits_total{kind=\"observation\"}") >= 1);
+  CHECK(sample(metrics, "wxlived_store_commits_total{kind=\"token_call\"}") >= 1);
   CHECK(sample(metrics, "wxlived_quota_limit_calls{app=\"shop\"}") == 1000000);
   CHECK(sample(metrics, "wxlived_quota_used_calls{app=\"shop\"}") > 0);
   CHECK(sample(metrics, "wxlived_quota_exhausted{app=\"shop\"}") == 0);

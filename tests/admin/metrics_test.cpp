@@ -114,6 +114,22 @@ TEST_CASE("counters count what the hooks report, labelled as named") {
   CHECK(sample(text, "wxlived_webhook_delivery_latency_seconds_bucket{endpoint=\"crm\",le=\"+Inf\"}") == 2);
 }
 
+TEST_CASE("store commits are counted by kind and every kind starts at zero") {
+  StoreFixture f;
+  Metrics metrics("0");
+  Health health;
+  const std::string before = scrape(metrics, f, health);
+  for (const char* kind : {"observation", "schedule", "token_call"})
+    CHECK(sample(before, std::string("wxlived_store_commits_total{kind=\"") + kind + "\"}") == 0);
+  metrics.count_store_commit("observation");
+  metrics.count_store_commit("observation");
+  metrics.count_store_commit("schedule");
+  const std::string after = scrape(metrics, f, health);
+  CHECK(sample(after, "wxlived_store_commits_total{kind=\"observation\"}") == 2);
+  CHECK(sample(after, "wxlived_store_commits_total{kind=\"schedule\"}") == 1);
+  CHECK(sample(after, "wxlived_store_commits_total{kind=\"token_call\"}") == 0);
+}
+
 TEST_CASE("configured endpoints have their delivery series at zero before any delivery") {
   StoreFixture f;
   Metrics metrics("0");

@@ -37,6 +37,37 @@ TEST_CASE("the prior is a distribution: mass sums to one and every value stays p
   CHECK(h.abnormal_recovery.never() == doctest::Approx(0.26));
 }
 
+TEST_CASE("copies of the prior learn apart: one app's observations never reach another's") {
+  // Every app starts from prior_habits(); the copies share the prior's arrays.
+  Habits a = prior_habits();
+  const Habits b = prior_habits();
+  const double before = b.pause_length.survival(10 * 60);
+  for (int i = 0; i < 5; ++i) a.pause_length.observe(20 * 60, 21 * 60);
+  a.abnormal_recovery.observe_never();
+  CHECK(a.pause_length.survival(10 * 60) > before);
+  CHECK(b.pause_length.survival(10 * 60) == before);
+  CHECK(b.pause_length.observations() == 0);
+  CHECK(b.abnormal_recovery.never() == doctest::Approx(0.26));
+  CHECK(prior_habits().pause_length.survival(10 * 60) == before);
+  for (double x : b.pause_length.observed()) CHECK(x == 0);
+  CHECK(b.pause_length.observed().size() == b.pause_length.bins());
+}
+
+TEST_CASE("a fresh prior and one that was faded or restored with nothing observed answer alike") {
+  const Habits fresh = prior_habits();
+  Habits faded = prior_habits();
+  faded.end_offset.fade(0.5);
+  Habits restored = prior_habits();
+  restored.end_offset.set_observed(std::vector<double>(restored.end_offset.bins(), 0.0), 0, 0);
+  for (double x = -7200; x <= 12000; x += 450) {
+    CAPTURE(x);
+    CHECK(faded.end_offset.survival(x) == fresh.end_offset.survival(x));
+    CHECK(restored.end_offset.survival(x) == fresh.end_offset.survival(x));
+    CHECK(restored.end_offset.density(x) == fresh.end_offset.density(x));
+  }
+  CHECK(restored.end_offset.quantile(0.3) == fresh.end_offset.quantile(0.3));
+}
+
 TEST_CASE("observations move the blend off the prior in proportion to their number") {
   Habits h = prior_habits();
   const double prior_median = h.start_offset.quantile(0.5);

@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "scenario_text.hpp"
+#include "wxlived/fakewx/app_copies.hpp"
 #include "wxlived/scenario/parse.hpp"
 
 namespace fw = wxlived::fakewx;
@@ -27,8 +28,9 @@ wxlived::scenario::Scenario parsed(const fw::testing::ScenarioText& text) {
 
 // A server on a free port, served from a background thread.
 struct InProcessServer {
-  explicit InProcessServer(const fw::testing::ScenarioText& text, fw::ServerSettings settings = {})
-      : wechat(parsed(text)), server(wechat, settings, [this] { return now.load(); }) {
+  explicit InProcessServer(const fw::testing::ScenarioText& text, fw::ServerSettings settings = {},
+                           std::optional<int> app_copies = std::nullopt)
+      : wechat(parsed(text), std::nullopt, app_copies), server(wechat, settings, [this] { return now.load(); }) {
     const auto bound = server.bind("127.0.0.1", 0);
     REQUIRE(bound.has_value());
     port = *bound;
@@ -126,4 +128,44 @@ TEST_CASE("a port already in use is an error naming it") {
   const auto bound = second.bind("127.0.0.1", first.port);
   REQUIRE_FALSE(bound.has_value());
   CHECK(bound.error().find(std::to_string(first.port)) != std::string::npos);
+}
+
+TEST_CASE("fakewx stats count calls per copy and summed") {
+  InProcessServer s(one_room(), {}, 3);
+  httplib::Client client("127.0.0.1", s.port);
+  const std::string appid = fw::copy_credential(fw::testing::appid, 2);
+  const auto token = client.Get(("/cgi-bin/token?grant_type=client_credential&appid=" + appid +
+                                 "&secret=" + fw::copy_credential(fw::testing::secret, 2))
+                                    .c_str());
+  REQUIRE(token);
+  rapidjson::Document doc;
+  doc.Parse(token->body.c_str());
+  REQUIRE_MESSAGE(doc.HasMember("access_token"), token->body);
+  const std::string path = std::string("/wxa/business/getliveinfo?access_token=") + doc["access_token"].GetString();
+  for (int i = 0; i < 2; ++i) REQUIRE(client.Post(path.c_str(), "{}", "application/json"));
+
+  const auto all = client.Get("/fakewx/stats");
+  REQUIRE(all);
+  CHECK(all->status == 200);
+  rapidjson::Document sum;
+  sum.Parse(all->body.c_str());
+  CHECK(sum["apps"].GetInt() == 3);
+  CHECK(sum["getliveinfo_today"].GetInt() == 2);
+  CHECK(sum["getliveinfo_total"].GetInt() == 2);
+  CHECK(sum["tokens_issued"].GetInt() == 1);
+  CHECK(sum["requests"].GetInt() == 3);
+
+  const auto two = client.Get(("/fakewx/stats?appid=" + appid).c_str());
+  REQUIRE(two);
+  rapidjson::Document one;
+  one.Parse(two->body.c_str());
+  CHECK(std::string(one["appid"].GetString()) == appid);
+  CHECK(one["getliveinfo_today"].GetInt() == 2);
+  const auto three = client.Get(("/fakewx/stats?appid=" + fw::copy_credential(fw::testing::appid, 3)).c_str());
+  REQUIRE(three);
+  one.Parse(three->body.c_str());
+  CHECK(one["getliveinfo_total"].GetInt() == 0);
+  const auto unknown = client.Get("/fakewx/stats?appid=wxfake000000000001");
+  REQUIRE(unknown);
+  CHECK(unknown->status == 404);
 }

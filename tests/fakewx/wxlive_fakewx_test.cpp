@@ -394,3 +394,23 @@ TEST_CASE("a getliveinfo body of a million open brackets is a data format error 
   CHECK(server.get("/healthz").status == 200);
   CHECK(server.list(tok, 0, 10).errcode() == 0);
 }
+
+TEST_CASE("--apps 2 serves the two derived appids and not the scenario's own") {
+  RunningFakewx server(three_rooms().json(), {"--origin", "now", "--apps", "2"});
+  const std::string second_appid = std::string(fw::testing::appid) + "-00002";
+  const std::string second_secret = std::string(fw::testing::secret) + "-00002";
+  CHECK(server.get(token_url(second_appid, second_secret)).string("access_token").size() > 100);
+  CHECK(server.get(token_url(fw::testing::appid, fw::testing::secret)).errcode() == 40013);
+  CHECK(server.get(token_url(std::string(fw::testing::appid) + "-00003", second_secret)).errcode() == 40013);
+  // The copies' secrets contain the scenario's: redacting it keeps them out of the log.
+  CHECK(server.output().find(second_secret) == std::string::npos);
+}
+
+TEST_CASE("--apps 0 is a usage error") {
+  wxlived::testing::TempDir dir;
+  const auto file = dir.write("s.json", three_rooms().json());
+  const auto result = wxlived::testing::run_process(wxlived::testing::bin("wxlive-fakewx") + " --scenario " +
+                                                    file.string() + " --apps 0");
+  CHECK(result.exit_code == 64);
+  CHECK(result.output.find("--apps") != std::string::npos);
+}

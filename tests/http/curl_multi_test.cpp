@@ -3,6 +3,7 @@
 #include <httplib.h>
 
 #include <asio/io_context.hpp>
+#include <algorithm>
 #include <atomic>
 #include <thread>
 
@@ -188,4 +189,40 @@ TEST_CASE("destroying the client with requests in flight calls no handler") {
   }
   io.run();
   CHECK_FALSE(called);
+}
+
+TEST_CASE("requests past max_transfers wait their turn and all complete in order") {
+  LoopbackServer server;
+  asio::io_context io;
+  CurlMulti multi(io, {.max_connections_per_host = 2, .max_transfers = 3});
+  std::vector<int> answered;
+  for (int i = 0; i < 40; ++i) {
+    multi.start(get(server.url("/hello")), [&, i](Response r) {
+      CHECK(r.status == 200);
+      answered.push_back(i);
+    });
+  }
+  CHECK(multi.in_flight() == 40);
+  io.run();
+  CHECK(multi.in_flight() == 0);
+  REQUIRE(answered.size() == 40);
+  // Handed to curl in order, three at a time: the last one cannot start
+  // before 37 others have finished, so it is never among the first answers.
+  CHECK(std::find(answered.begin(), answered.begin() + 3, 39) == answered.begin() + 3);
+}
+
+TEST_CASE("a waiting request's timeout starts when curl gets it, not while it waits") {
+  LoopbackServer server;
+  asio::io_context io;
+  CurlMulti multi(io, {.max_transfers = 1});
+  Request slow = get(server.url("/slow"));  // answers after about 2 s
+  slow.total_timeout = 1500ms;
+  Request fast = get(server.url("/hello"));
+  fast.total_timeout = 1000ms;  // shorter than the wait behind the slow one
+  std::string slow_result, fast_result;
+  multi.start(slow, [&](Response r) { slow_result = to_string(r.transport); });
+  multi.start(fast, [&](Response r) { fast_result = std::string(to_string(r.transport)) + ":" + std::to_string(r.status); });
+  io.run();
+  CHECK(slow_result == "timeout");
+  CHECK(fast_result == "ok:200");
 }

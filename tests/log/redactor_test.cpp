@@ -144,3 +144,29 @@ TEST_CASE("a value both configured and held at runtime stays masked when either 
   r.set_secrets({});
   CHECK(r.redact("same-value") == "***");
 }
+
+TEST_CASE("secrets whose occurrences overlap are masked together") {
+  Redactor r;
+  r.add_secret("abcdefgh");
+  r.add_secret("efghijkl");
+  CHECK(r.redact("x abcdefghijkl y") == "x *** y");
+  CHECK(r.redact("efghijkl abcdefgh") == "*** ***");
+}
+
+TEST_CASE("ten thousand secrets and ten thousand tokens are each masked, and forgotten when removed") {
+  // A daemon with 10,000 apps registers an app secret and an access token for each.
+  Redactor r;
+  std::vector<std::string> secrets;
+  for (int i = 0; i < 10000; ++i) secrets.push_back("app-secret-" + std::to_string(i));
+  r.set_secrets(secrets);
+  for (int i = 0; i < 10000; ++i) REQUIRE(r.add_runtime_secret("86_token" + std::to_string(i) + "_end"));
+  CHECK(r.secret_count() == 20000);
+  CHECK(r.redact("app=app7 secret=app-secret-7 token=86_token9999_end") == "app=app7 secret=*** token=***");
+  // app-secret-1 is a prefix of app-secret-1234: the longer one is masked whole.
+  CHECK(r.redact("[app-secret-1234] [app-secret-1]") == "[***] [***]");
+  for (int i = 0; i < 10000; i += 2) r.remove_runtime_secret("86_token" + std::to_string(i) + "_end");
+  CHECK(r.redact("86_token4_end 86_token5_end") == "86_token4_end ***");
+  r.set_secrets({});
+  CHECK(r.redact("app-secret-7") == "app-secret-7");
+  CHECK(r.secret_count() == 5000);
+}

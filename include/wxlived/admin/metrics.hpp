@@ -14,6 +14,7 @@
 //   wxlived_last_successful_poll_timestamp_seconds{app}          gauge
 //   wxlived_rooms{app,status}                                    gauge
 //   wxlived_events_total{app,type}                               counter
+//   wxlived_store_commits_total{kind}                            counter, the loop's write transactions
 //   wxlived_webhook_deliveries_total{endpoint,result}            counter
 //   wxlived_outbox_pending_deliveries{endpoint}                  gauge
 //   wxlived_outbox_oldest_pending_age_seconds{endpoint}          gauge
@@ -50,6 +51,10 @@ class Metrics {
   // api: list|replay|token|quota; result: a wechat::Outcome name ("ok" on success).
   void count_call(const std::string& app, std::string_view api, std::string_view result);
   void count_event(const std::string& app, const std::string& type);
+  // One write transaction of the polling loop: kind observation (what a plan
+  // or an answer changed), schedule (the app's outlook) or token_call (the
+  // day's token call count).
+  void count_store_commit(std::string_view kind);
   // result: delivered|retry|dead|gone; latency (event commit -> 2xx) when delivered.
   void count_delivery(const std::string& endpoint, std::string_view result);
   void observe_delivery_latency(const std::string& endpoint, double seconds);

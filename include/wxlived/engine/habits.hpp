@@ -7,6 +7,7 @@
 // arrive. Pure data and arithmetic: persisted by the store as JSON.
 #include <array>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -48,32 +49,46 @@ class HabitDistribution {
   double density(double x_s) const;
   // Quantile of the changes that happen (never excluded); q in [0, 1].
   double quantile(double q, bool prior_only = false) const;
-  double prior_never() const noexcept { return prior_never_; }
+  double prior_never() const noexcept { return prior_->never; }
 
   double observations() const noexcept { return observed_total_; }
   std::int64_t lo_s() const noexcept { return lo_s_; }
   std::int64_t width_s() const noexcept { return width_s_; }
-  std::size_t bins() const noexcept { return prior_.size(); }
-  const std::vector<double>& observed() const noexcept { return observed_; }
+  std::size_t bins() const noexcept { return prior_->pmf.size(); }
+  // Zeros (the prior's shared ones) until something is observed.
+  const std::vector<double>& observed() const noexcept { return observed_.empty() ? prior_->zeros : observed_; }
   double observed_never() const noexcept { return observed_never_; }
   // Restores stored observations; `total` is their count (the bins are rounded when stored).
   void set_observed(std::vector<double> observed, double never, double total);
 
  private:
+  // What never changes, shared by every copy (every app starts from the
+  // same prior_habits()): 10,000 apps held 28 KB each of identical prior,
+  // blend and tail arrays before anything was observed.
+  struct Prior {
+    std::vector<double> pmf;   // sums to 1 - never
+    double never = 0;
+    double strength = 0;       // the prior counts as this many observations
+    std::vector<double> tail;  // the blend's tail_ while nothing is observed
+    std::vector<double> zeros;
+  };
+
   std::size_t bin_of(double x_s) const;
+  // The blended pmf of bin k: (strength * prior + observed) / total.
+  double blend(std::size_t k) const;
+  const std::vector<double>& tail() const noexcept { return observed_.empty() ? prior_->tail : tail_; }
+  // Gives this distribution its own observed_ and tail_ (before the first change to them).
+  void own();
   void refresh();
 
   std::int64_t lo_s_;
   std::int64_t width_s_;
-  std::vector<double> prior_;   // sums to 1 - prior_never_
-  double prior_never_;
-  double prior_strength_;       // the prior counts as this many observations
+  std::shared_ptr<const Prior> prior_;
   double smoothing_s_;
+  // Empty (and tail_ too) until the first observation: prior_'s then.
   std::vector<double> observed_;
   double observed_never_ = 0;
   double observed_total_ = 0;   // observed mass, never included
-  // Cached blend: pmf and the survival after each bin.
-  std::vector<double> blended_;
   std::vector<double> tail_;    // tail_[k] = P(value in bins > k) + never
   double blended_never_ = 0;
 };

@@ -54,6 +54,13 @@ std::optional<Reply> infrastructure_fault_reply(scenario::FaultKind kind, std::s
 // What a held request finally gets if nobody gave up on it first.
 Reply held_too_long_reply();
 
+// GET /fakewx/stats (the fake's own, not WeChat's): every app's calls summed,
+// {"apps":N,"requests":R,"getliveinfo_today":..,"getliveinfo_total":..,"tokens_issued":..}.
+struct CallCounts;
+Reply stats_reply(std::size_t apps, std::uint64_t requests, const CallCounts& counts);
+// GET /fakewx/stats?appid=A: one app's, {"appid":A,"getliveinfo_today":..,...}.
+Reply app_stats_reply(std::string_view appid, const CallCounts& counts);
+
 // A WeChat-looking request id: three groups of 8 hex digits.
 std::string request_id(scenario::UnixSeconds now, std::uint64_t sequence);
 

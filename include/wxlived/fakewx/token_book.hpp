@@ -43,6 +43,10 @@ class TokenBook {
 
   TokenCheck check(std::string_view token, UnixSeconds now) const noexcept;
 
+  // The token the next issue() forgets (the previous one), if any: a fake
+  // serving many apps drops it from its token-to-app index then.
+  std::optional<std::string> previous_value() const;
+
   // Ends every token issued before `issued_before` (the token_expired fault):
   // they answer 42001 from `now` on; tokens issued since stay good.
   void expire_issued_before(UnixSeconds issued_before, UnixSeconds now) noexcept;

@@ -10,6 +10,7 @@
 
 #include <asio/io_context.hpp>
 #include <asio/steady_timer.hpp>
+#include <deque>
 #include <memory>
 #include <unordered_map>
 
@@ -33,6 +34,13 @@ class CurlMulti {
     std::string user_agent = "wxlived";
     long max_connections_per_host = 8;
     long max_total_connections = 64;
+    // Transfers handed to curl at once; later ones wait in this class's own
+    // queue, in order, and their timeouts start when curl gets them. curl
+    // scans its list of transfers waiting for a connection at every finished
+    // transfer (quadratic when 10,000 apps fetch their tokens at start-up),
+    // holds an easy handle with its buffers for each, and counts the wait
+    // against the transfer's timeout.
+    std::size_t max_transfers = 256;
   };
 
   CurlMulti(asio::io_context& io, Options options);
@@ -44,7 +52,8 @@ class CurlMulti {
   // (unless the CurlMulti is destroyed first).
   void start(Request request, ResponseHandler done);
 
-  std::size_t in_flight() const { return transfers_.size(); }
+  // Started and not yet answered: in curl, or waiting for their turn.
+  std::size_t in_flight() const { return transfers_.size() + waiting_.size(); }
 
  private:
   struct Transfer;
@@ -56,6 +65,10 @@ class CurlMulti {
   void arm(const std::shared_ptr<Socket>& socket);
   void act(curl_socket_t fd, int select_flags);
   void collect_finished();
+  // Hands `request` to curl now.
+  void begin(Request request, ResponseHandler done);
+  // Hands waiting requests to curl while there is room.
+  void begin_waiting();
 
   asio::io_context& io_;
   Options options_;
@@ -66,6 +79,11 @@ class CurlMulti {
   asio::steady_timer timer_;
   std::unordered_map<curl_socket_t, std::shared_ptr<Socket>> sockets_;
   std::unordered_map<CURL*, std::unique_ptr<Transfer>> transfers_;
+  struct Waiting {
+    Request request;
+    ResponseHandler done;
+  };
+  std::deque<Waiting> waiting_;
   std::shared_ptr<bool> alive_;  // lets posted work notice destruction
 };
 

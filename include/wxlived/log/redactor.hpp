@@ -10,10 +10,13 @@
 // runtime secrets (the access tokens held right now; counted per holder, so
 // two holders of one token do not unmask it for each other).
 #include <cstddef>
+#include <cstdint>
 #include <map>
+#include <set>
 #include <shared_mutex>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 namespace wxlived::log {
@@ -42,14 +45,24 @@ class Redactor {
   std::string redact(std::string_view text) const;
 
  private:
-  void rebuild_needles();  // caller holds the unique lock
+  // Caller holds the unique lock. A secret gives one or two needles: itself
+  // and its percent-encoded form (a secret inside a URL).
+  void add_needles(const std::string& secret);
+  void remove_needles(const std::string& secret);
+  void add_needle(std::string needle);
+  void remove_needle(const std::string& needle);
 
   mutable std::shared_mutex mutex_;
-  std::vector<std::string> secrets_;          // configured
+  std::set<std::string, std::less<>> secrets_;       // configured
   std::map<std::string, int, std::less<>> runtime_;  // value -> holders
-  // Secrets plus their percent-encoded forms (a secret inside a URL), longest
-  // first so a secret that contains another is masked whole.
-  std::vector<std::string> needles_;
+  // Every needle, with how many registered values give it (a value both
+  // configured and held at runtime gives it twice).
+  std::map<std::string, int, std::less<>> needles_;
+  // The needles by their first min_secret_length bytes, longest first:
+  // redact() looks each position of the text up once, instead of searching
+  // the text once per needle (a daemon with 10,000 apps holds 10,000 app
+  // secrets and as many access tokens). Views into needles_' keys.
+  std::unordered_map<std::uint32_t, std::vector<std::string_view>> by_prefix_;
 };
 
 // `access_token=X` in URLs and `"access_token":"X"` in JSON become `=***` /
