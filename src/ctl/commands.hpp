@@ -58,6 +58,8 @@ int follow_events(const Context& ctx, store::EventFilter filter, std::chrono::mi
 std::vector<std::string> event_row(const Context& ctx, const store::EventRecord& e);
 // What each app's engine plans next (or only `app`'s: 1 if none is stored).
 int show_schedule(const Context& ctx, const std::optional<std::string>& app);
+// The fleet's daemons and the app leases each holds (PostgreSQL store).
+int show_fleet(const Context& ctx);
 int list_deliveries(const Context& ctx, const store::DeliveryFilter& filter);
 int redeliver_events(const Context& ctx, const std::vector<std::string>& event_ids,
                      const std::optional<std::string>& endpoint);

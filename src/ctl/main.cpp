@@ -91,6 +91,7 @@ int main(int argc, char** argv) {
   std::optional<std::string> habits_app;
   auto* habits = app.add_subcommand("habits", "what each app's rooms usually do, learned beside the prior");
   habits->add_option("APP", habits_app, "only this app");
+  auto* fleet = app.add_subcommand("fleet", "the daemons sharing a PostgreSQL store and the apps each one polls");
   std::optional<std::string> schedule_app;
   auto* schedule = app.add_subcommand("schedule", "what each app's engine plans next: the call, when, why, the budget");
   schedule->add_option("APP", schedule_app, "only this app");
@@ -194,6 +195,7 @@ int main(int argc, char** argv) {
   if (enable->parsed()) return enable_endpoint(ctx, endpoint_name);
   if (habits->parsed()) return show_habits(ctx, habits_app);
   if (schedule->parsed()) return show_schedule(ctx, schedule_app);
+  if (fleet->parsed()) return show_fleet(ctx);
   if (export_cmd->parsed()) {
     export_options.app = app_name;
     if (!export_out.empty()) export_options.out = export_out;

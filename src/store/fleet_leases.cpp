@@ -164,6 +164,12 @@ Result<std::vector<std::string>> StateStore::leased_apps() {
       [](const Query& q) { return q.text(0); });
 }
 
+Result<std::vector<FleetMember>> StateStore::fleet_members() {
+  return detail::select_all<FleetMember>(
+      db_, "SELECT owner, node, started_at_ms, expires_at_ms FROM fleet_members ORDER BY started_at_ms, owner",
+      [](const Query& q) { return FleetMember{q.text(0), q.text(1), q.int64(2), q.int64(3)}; });
+}
+
 Result<std::vector<LeaseRecord>> StateStore::leases() {
   return detail::select_all<LeaseRecord>(
       db_, "SELECT app, owner, epoch, acquired_at_ms, expires_at_ms FROM app_leases ORDER BY app", read_lease);

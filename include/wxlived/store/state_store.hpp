@@ -142,6 +142,8 @@ class StateStore {
   Result<void> release_lease(std::string_view app);
   // The apps whose lease is live now, whoever holds it, sorted.
   Result<std::vector<std::string>> leased_apps();
+  // Every member row, alive or not, oldest first (wxlivectl fleet).
+  Result<std::vector<FleetMember>> fleet_members();
   // Every lease row, live or not, sorted by app (wxlivectl, tests).
   Result<std::vector<LeaseRecord>> leases();
   // The epoch this store holds for each app it leased.
