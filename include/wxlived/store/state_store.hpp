@@ -42,6 +42,8 @@ class StateStore {
   Result<std::optional<RoomRecord>> room(std::string_view app, std::int64_t room_id);
   Result<std::vector<TransitionRecord>> transitions(std::string_view app, std::int64_t room_id);
   Result<std::vector<AppRecord>> apps();
+  // One app's row; none until its health first changed.
+  Result<std::optional<AppRecord>> app(std::string_view name);
   Result<void> set_app_state(const AppRecord& app);
   // Every app the store holds anything of (an apps row, habits, rooms or a
   // quota day), sorted: an app has an apps row only once its health changed.
