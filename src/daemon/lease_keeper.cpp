@@ -122,20 +122,17 @@ void LeaseKeeper::take_free_apps(std::size_t wanted, const std::vector<std::stri
   // list, so they mostly ask for different apps.
   const std::size_t first = std::hash<std::string>{}(store_.fleet_owner()) % free.size();
   std::rotate(free.begin(), free.begin() + static_cast<std::ptrdiff_t>(first), free.end());
-  const auto lease_ms = ms(std::chrono::seconds(settings_.lease_s));
+  if (hooks_.can_take)
+    std::erase_if(free, [this](const std::string& app) { return !hooks_.can_take(app); });
   const auto valid_until = Clock::now() + std::chrono::seconds(settings_.lease_s);
-  for (const std::string& app : free) {
-    if (wanted == 0) break;
-    if (hooks_.can_take && !hooks_.can_take(app)) continue;
-    auto epoch = store_.acquire_lease(app, lease_ms);
-    if (!epoch) {
-      log::warn("taking a lease failed", {{"app", app}, {"error", epoch.error().to_string()}});
-      return;
-    }
-    if (!*epoch) continue;  // another daemon was quicker
+  auto taken = store_.acquire_leases(free, wanted, ms(std::chrono::seconds(settings_.lease_s)));
+  if (!taken) {
+    log::warn("taking leases failed", {{"error", taken.error().to_string()}});
+    return;
+  }
+  for (const auto& [app, epoch] : *taken) {
     held_[app] = valid_until;
-    --wanted;
-    log::info("lease taken: this daemon polls the app now", {{"app", app}, {"epoch", **epoch}});
+    log::info("lease taken: this daemon polls the app now", {{"app", app}, {"epoch", epoch}});
     if (hooks_.acquired) hooks_.acquired(app);
   }
 }

@@ -147,6 +147,31 @@ Result<std::optional<std::int64_t>> StateStore::acquire_lease(std::string_view a
   return epoch;
 }
 
+Result<std::vector<std::pair<std::string, std::int64_t>>> StateStore::acquire_leases(
+    const std::vector<std::string>& apps, std::size_t wanted, std::int64_t ttl_ms) {
+  if (auto pg = require_postgresql("acquire leases"); !pg) return detail::failure(std::move(pg));
+  std::vector<std::pair<std::string, std::int64_t>> taken;
+  auto tx = db_.begin_immediate();
+  if (!tx) return detail::failure(std::move(tx));
+  const auto forget = [&] {
+    for (const auto& entry : taken) std::erase_if(held_, [&](const auto& h) { return h.first == entry.first; });
+  };
+  for (const std::string& app : apps) {
+    if (taken.size() >= wanted) break;
+    auto epoch = acquire_lease(app, ttl_ms);
+    if (!epoch) {
+      forget();
+      return detail::failure(std::move(epoch));
+    }
+    if (*epoch) taken.emplace_back(app, **epoch);
+  }
+  if (auto done = tx->commit(); !done) {
+    forget();
+    return detail::failure(std::move(done));
+  }
+  return taken;
+}
+
 Result<void> StateStore::release_lease(std::string_view app) {
   if (auto pg = require_postgresql("release lease"); !pg) return pg;
   if (auto done = db_.run("UPDATE app_leases SET expires_at_ms = 0 WHERE app = ?1 AND owner = ?2", app, fleet_owner_);

@@ -193,18 +193,28 @@ Result<std::vector<TransitionRecord>> StateStore::transitions(std::string_view a
       app, room_id);
 }
 
+namespace {
+
+AppRecord read_app(const Query& q) {
+  AppRecord app;
+  app.name = q.text(0);
+  app.appid = q.text(1);
+  app.state = app_state_from_string(q.text(2)).value_or(AppState::ok);  // CHECK admits only known states
+  app.state_since_ms = q.int64(3);
+  app.last_success_ms = q.optional_int64(4);
+  return app;
+}
+
+}  // namespace
+
 Result<std::vector<AppRecord>> StateStore::apps() {
   return detail::select_all<AppRecord>(
-      db_, "SELECT name, appid, state, state_since_ms, last_success_ms FROM apps ORDER BY name",
-      [](const Query& q) {
-        AppRecord app;
-        app.name = q.text(0);
-        app.appid = q.text(1);
-        app.state = app_state_from_string(q.text(2)).value_or(AppState::ok);  // CHECK admits only known states
-        app.state_since_ms = q.int64(3);
-        app.last_success_ms = q.optional_int64(4);
-        return app;
-      });
+      db_, "SELECT name, appid, state, state_since_ms, last_success_ms FROM apps ORDER BY name", read_app);
+}
+
+Result<std::optional<AppRecord>> StateStore::app(std::string_view name) {
+  return detail::select_one<AppRecord>(
+      db_, "SELECT name, appid, state, state_since_ms, last_success_ms FROM apps WHERE name = ?1", read_app, name);
 }
 
 Result<void> StateStore::set_app_state(const AppRecord& app) {

@@ -241,6 +241,8 @@ TEST_CASE("app state changes are stored and replaced") {
   auto apps = must(store.apps());
   REQUIRE(apps.size() == 1);
   CHECK(apps[0] == AppRecord{"shop", "wx1", AppState::ok, 200, 200});
+  CHECK(must(store.app("shop")) == std::optional<AppRecord>(AppRecord{"shop", "wx1", AppState::ok, 200, 200}));
+  CHECK_FALSE(must(store.app("mall")).has_value());
 }
 
 TEST_CASE("a read-only second connection sees the last committed state while a write transaction is open") {

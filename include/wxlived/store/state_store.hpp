@@ -42,6 +42,8 @@ class StateStore {
   Result<std::optional<RoomRecord>> room(std::string_view app, std::int64_t room_id);
   Result<std::vector<TransitionRecord>> transitions(std::string_view app, std::int64_t room_id);
   Result<std::vector<AppRecord>> apps();
+  // One app's row; none until its health first changed.
+  Result<std::optional<AppRecord>> app(std::string_view name);
   Result<void> set_app_state(const AppRecord& app);
   // Every app the store holds anything of (an apps row, habits, rooms or a
   // quota day), sorted: an app has an apps row only once its health changed.
@@ -138,6 +140,11 @@ class StateStore {
   // Takes the app if its lease is free, released or expired: the new epoch,
   // none when another owner holds it.
   Result<std::optional<std::int64_t>> acquire_lease(std::string_view app, std::int64_t ttl_ms);
+  // acquire_lease for each of `apps` in order until `wanted` are taken, in
+  // one transaction (one commit for thousands of apps at a start): the apps
+  // taken with their epochs.
+  Result<std::vector<std::pair<std::string, std::int64_t>>> acquire_leases(const std::vector<std::string>& apps,
+                                                                           std::size_t wanted, std::int64_t ttl_ms);
   // Gives the app up now (its lease row stays, expired, so epochs never repeat).
   Result<void> release_lease(std::string_view app);
   // The apps whose lease is live now, whoever holds it, sorted.
