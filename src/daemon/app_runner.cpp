@@ -211,14 +211,22 @@ bool AppRunner::commit(engine::Effects effects) {
   auto events = effects.events;
   auto transitions = effects.transitions;
   auto committed = store_.commit_observation(to_observation(app_, std::move(effects), webhooks_));
-  if (!committed && committed.error().lease_lost) {
-    // Fencing: another daemon holds the app now and resumes from the store;
-    // what this engine saw since is dropped, not written over its work.
-    log::warn("lease lost: commit refused, this daemon stops polling the app",
-              {{"app", app_.name}, {"events_dropped", static_cast<std::int64_t>(events.size())}});
+  if (!committed && hooks_.lease_lost) {
+    // In a fleet. Fencing refused it: another daemon holds the app now and
+    // resumes from the store; what this engine saw since is dropped, not
+    // written over its work. Any other failure (the server ended a session
+    // paused in a transaction, the connection broke): the lease cannot be
+    // trusted either; the app is handed back and restarts from the store,
+    // here or on another daemon, while this daemon's other apps go on.
+    if (committed.error().lease_lost)
+      log::warn("lease lost: commit refused, this daemon stops polling the app",
+                {{"app", app_.name}, {"events_dropped", static_cast<std::int64_t>(events.size())}});
+    else
+      log::warn("commit failed: this daemon hands the app back to the fleet",
+                {{"app", app_.name}, {"error", committed.error().to_string()}});
     stopping_ = true;
     timer_.cancel();
-    if (hooks_.lease_lost) hooks_.lease_lost(app_.name);
+    hooks_.lease_lost(app_.name);
     return false;
   }
   if (!committed) {

@@ -158,7 +158,7 @@ bool Daemon::start() {
   delivery_ = std::make_unique<delivery::DeliveryWorker>(io_, *store_, config_.webhooks, delivery_options);
 
   if (fleet()) {
-    start_fleet();
+    if (!start_fleet()) return false;
   } else {
     for (const auto& app : config_.apps) {
       std::string error;
@@ -196,8 +196,12 @@ static std::string fleet_owner_id(const std::string& node) {
   return node + "/" + std::to_string(::getpid()) + "/" + suffix;
 }
 
-void Daemon::start_fleet() {
-  store_->join_fleet(fleet_owner_id(config_.store.node));
+bool Daemon::start_fleet() {
+  if (auto joined = store_->join_fleet(fleet_owner_id(config_.store.node), std::chrono::seconds(config_.store.lease_s));
+      !joined) {
+    log::critical("cannot join the fleet", {{"error", joined.error().to_string()}});
+    return false;
+  }
   LeaseKeeperHooks hooks;
   hooks.configured_apps = [this] {
     std::vector<std::string> names;
@@ -224,6 +228,7 @@ void Daemon::start_fleet() {
   lease_keeper_ = std::make_unique<LeaseKeeper>(io_, *store_, config_.store, unix_ms(), std::move(hooks));
   log::info("joined the fleet", {{"owner", store_->fleet_owner()}, {"lease_s", config_.store.lease_s}});
   lease_keeper_->start();
+  return true;
 }
 
 void Daemon::retire_runner(const std::string& app) {
@@ -247,7 +252,10 @@ bool Daemon::start_runner(const config::AppSettings& app, std::string& error) {
   if (lease_keeper_) {
     hooks.lease_valid = [this, name = app.name] { return lease_keeper_->valid(name); };
     hooks.lease_lost = [this](const std::string& name) {
-      asio::post(io_, [this, name] { retire_runner(name); });
+      asio::post(io_, [this, name] {
+        retire_runner(name);
+        lease_keeper_->give_up(name);  // taken again (a new epoch) once the runner is idle
+      });
     };
   }
   observability_->hook(hooks);

@@ -42,7 +42,7 @@ class Daemon {
   bool start();
   bool open_store();
   bool fleet() const { return config_.store.backend == config::StoreBackend::postgresql; }
-  void start_fleet();
+  bool start_fleet();
   void retire_runner(const std::string& app);
   bool start_runner(const config::AppSettings& app, std::string& error);
   bool start_observability();

@@ -156,6 +156,13 @@ void LeaseKeeper::release(const std::string& app) {
     log::warn("releasing a lease failed; it expires on its own", {{"app", app}, {"error", released.error().to_string()}});
 }
 
+void LeaseKeeper::give_up(const std::string& app) {
+  shedding_.erase(app);
+  if (held_.erase(app) == 0) return;
+  // Fenced by owner in the SQL: a lease another daemon took is not touched.
+  (void)store_.release_lease(app);
+}
+
 void LeaseKeeper::leave() {
   stop();
   if (auto left = store_.leave_fleet(); !left)

@@ -46,6 +46,9 @@ class LeaseKeeper {
   bool holds(const std::string& app) const { return held_.contains(app); }
   // After shed(): its runner is idle, the lease goes now.
   void release(const std::string& app);
+  // Its runner stopped on a refused or failed commit: forget the app and
+  // release its lease if it is still this daemon's (balance takes it again).
+  void give_up(const std::string& app);
   // A clean stop: every lease released at once, the member row removed.
   void leave();
 

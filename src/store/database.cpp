@@ -191,6 +191,13 @@ Result<void> Database::exec(std::string_view sql) {
   return {};
 }
 
+Result<void> Database::set_session(const std::string& sql) {
+  if (!pg_) return {};
+  StoreError error;
+  if (!pg_->add_session_setting(sql, error)) return Unexpected{std::move(error)};
+  return {};
+}
+
 Result<Transaction> Database::begin_immediate() {
   auto begin = prepare(pg_ ? "BEGIN" : "BEGIN IMMEDIATE");
   if (!begin) {

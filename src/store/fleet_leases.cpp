@@ -24,6 +24,12 @@ LeaseRecord read_lease(const Query& q) {
 
 }  // namespace
 
+Result<void> StateStore::join_fleet(std::string owner, std::chrono::milliseconds lease) {
+  if (auto pg = require_postgresql("join fleet"); !pg) return pg;
+  fleet_owner_ = std::move(owner);
+  return db_.set_session("SET idle_in_transaction_session_timeout = " + std::to_string(lease.count()));
+}
+
 Result<void> StateStore::require_postgresql(std::string_view what) const {
   if (db_.postgresql()) return {};
   return Unexpected{StoreError{std::string(what),
@@ -153,6 +159,9 @@ Result<std::vector<std::pair<std::string, std::int64_t>>> StateStore::acquire_le
   std::vector<std::pair<std::string, std::int64_t>> taken;
   auto tx = db_.begin_immediate();
   if (!tx) return detail::failure(std::move(tx));
+  // A lease row share-locked by a paused member: give up this round rather
+  // than stall this daemon's event loop (see join_fleet).
+  if (auto set = db_.exec("SET LOCAL lock_timeout = 500"); !set) return detail::failure(std::move(set));
   const auto forget = [&] {
     for (const auto& entry : taken) std::erase_if(held_, [&](const auto& h) { return h.first == entry.first; });
   };

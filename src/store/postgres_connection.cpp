@@ -102,9 +102,9 @@ std::optional<std::unique_ptr<PgConnection>> PgConnection::connect(const std::st
   // UTF-8 both ways, and no notices on stderr (a migration's "already
   // exists" NOTICE is not an operator's business).
   PQsetNoticeProcessor(raw, [](void*, const char*) {}, nullptr);
-  std::string setup = "SET client_encoding = 'UTF8'; SET TIME ZONE 'UTC'";
-  if (read_only) setup += "; SET default_transaction_read_only = on";
-  if (!connection->exec(setup, error)) return std::nullopt;
+  connection->setup_ = "SET client_encoding = 'UTF8'; SET TIME ZONE 'UTC'";
+  if (read_only) connection->setup_ += "; SET default_transaction_read_only = on";
+  if (!connection->exec(connection->setup_, error)) return std::nullopt;
   return connection;
 }
 
@@ -112,7 +112,7 @@ bool PgConnection::usable(std::string_view sql, StoreError& error) {
   if (PQstatus(conn_.get()) == CONNECTION_OK) return true;
   PQreset(conn_.get());
   prepared_.clear();
-  if (PQstatus(conn_.get()) == CONNECTION_OK) return exec("SET client_encoding = 'UTF8'; SET TIME ZONE 'UTC'", error);
+  if (PQstatus(conn_.get()) == CONNECTION_OK) return exec(setup_, error);
   error = StoreError{std::string(sql), "PostgreSQL connection lost: " + trimmed(PQerrorMessage(conn_.get())),
                      SQLITE_IOERR};
   error.sqlstate = "08006";
@@ -171,6 +171,12 @@ bool PgConnection::exec(std::string_view sql, StoreError& error) {
     error = error_from(sql, result.get());
     return false;
   }
+  return true;
+}
+
+bool PgConnection::add_session_setting(const std::string& sql, StoreError& error) {
+  if (!exec(sql, error)) return false;
+  setup_ += "; " + sql;
   return true;
 }
 

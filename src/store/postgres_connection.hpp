@@ -48,6 +48,9 @@ class PgConnection {
   // One or more statements without parameters (schema, SET).
   bool exec(std::string_view sql, StoreError& error);
 
+  // A SET for this session, made again after a reconnect.
+  bool add_session_setting(const std::string& sql, StoreError& error);
+
   bool in_transaction() const;
   bool in_failed_transaction() const;
   int changes() const { return changes_; }
@@ -62,6 +65,7 @@ class PgConnection {
 
   std::unique_ptr<PGconn, PgConnFinish> conn_;
   std::unordered_map<std::string, std::string> prepared_;  // SQL text -> statement name
+  std::string setup_;  // the session's SETs, run again after a reconnect
   int changes_ = 0;
   bool read_only_ = false;
 };

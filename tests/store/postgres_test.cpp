@@ -47,6 +47,7 @@ Observation room_goes_live(const std::string& app, const std::string& event_id) 
 }
 
 constexpr std::int64_t kLongTtl = 600'000;
+constexpr std::chrono::milliseconds kLongLease{600'000};
 
 }  // namespace
 
@@ -98,8 +99,8 @@ TEST_CASE("an app's lease is held by one owner until it expires or is released, 
   TempDir dir;
   auto a = open_store(dir);
   auto b = open_store(dir);
-  a.join_fleet("a");
-  b.join_fleet("b");
+  must(a.join_fleet("a", kLongLease));
+  must(b.join_fleet("b", kLongLease));
   CHECK(must(a.acquire_lease("shop", kLongTtl)) == std::optional<std::int64_t>(1));
   CHECK_FALSE(must(b.acquire_lease("shop", kLongTtl)).has_value());
   CHECK(must(a.renew_leases(kLongTtl)) == std::vector<std::string>{"shop"});
@@ -121,8 +122,8 @@ TEST_CASE("a daemon whose lease was taken over commits nothing for that app") {
   TempDir dir;
   auto a = open_store(dir);
   auto b = open_store(dir);
-  a.join_fleet("a");
-  b.join_fleet("b");
+  must(a.join_fleet("a", kLongLease));
+  must(b.join_fleet("b", kLongLease));
   REQUIRE(must(a.acquire_lease("shop", 0)));  // expires at once: as after a long pause
   REQUIRE(must(b.acquire_lease("shop", kLongTtl)));
 
@@ -146,8 +147,8 @@ TEST_CASE("a takeover waits for the fenced write in progress, so the old owner's
   TempDir dir;
   auto a = open_store(dir);
   auto b = open_store(dir);
-  a.join_fleet("a");
-  b.join_fleet("b");
+  must(a.join_fleet("a", kLongLease));
+  must(b.join_fleet("b", kLongLease));
   REQUIRE(must(a.acquire_lease("shop", 2000)));
   // a's write has checked its lease (share lock held) and not committed yet.
   auto tx = must(a.database().begin_immediate());
@@ -165,8 +166,8 @@ TEST_CASE("in a fleet a daemon is due only the deliveries of apps it holds, and 
   TempDir dir;
   auto a = open_store(dir);
   auto b = open_store(dir);
-  a.join_fleet("a");
-  b.join_fleet("b");
+  must(a.join_fleet("a", kLongLease));
+  must(b.join_fleet("b", kLongLease));
   REQUIRE(must(a.acquire_lease("shop", kLongTtl)));
   REQUIRE(must(b.acquire_lease("mall", kLongTtl)));
   must(a.commit_observation(room_goes_live("shop", "evt-shop")));
@@ -193,8 +194,8 @@ TEST_CASE("the fleet's heartbeats list the daemons alive, oldest first, and a cl
   TempDir dir;
   auto a = open_store(dir);
   auto b = open_store(dir);
-  a.join_fleet("a");
-  b.join_fleet("b");
+  must(a.join_fleet("a", kLongLease));
+  must(b.join_fleet("b", kLongLease));
   CHECK(must(a.fleet_heartbeat("node-1", 100, kLongTtl)).size() == 1);
   const auto members = must(b.fleet_heartbeat("node-2", 200, kLongTtl));
   REQUIRE(members.size() == 2);
@@ -204,4 +205,34 @@ TEST_CASE("the fleet's heartbeats list the daemons alive, oldest first, and a cl
   CHECK(must(b.fleet_heartbeat("node-2", 200, kLongTtl)).size() == 1);
   // A member that stops beating (ttl 0 here) is no longer counted.
   CHECK(must(a.fleet_heartbeat("node-1", 100, 0)).size() == 1);
+}
+
+TEST_CASE("a member paused inside a fenced write loses its session after the lease and the takeover goes on") {
+  TempDir dir;
+  auto a = open_store(dir);
+  auto b = open_store(dir);
+  must(a.join_fleet("a", std::chrono::milliseconds(1000)));
+  must(b.join_fleet("b", kLongLease));
+  REQUIRE(must(a.acquire_lease("shop", 1000)));
+  {
+    // a checked its lease (the share lock) and then stopped answering.
+    auto tx = must(a.database().begin_immediate());
+    must(a.database().run("SELECT epoch FROM app_leases WHERE app = 'shop' FOR SHARE"));
+    std::this_thread::sleep_for(std::chrono::milliseconds(2500));  // past the lease and the idle limit
+    // The server ended a's session: b takes the app without waiting for a.
+    const auto taken = must(b.acquire_leases({"shop"}, 1, kLongTtl));
+    REQUIRE(taken.size() == 1);
+    CHECK(taken[0].second == 2);
+    CHECK_FALSE(tx.commit().has_value());
+  }
+  // Back, a reconnects, and its write for the app is refused.
+  auto refused = a.commit_observation(room_goes_live("shop", "evt-a"));
+  if (refused) FAIL("a commit of a lost lease went through");
+  if (!refused.error().lease_lost) {
+    // The first statement after the server ended the session may fail for that reason instead.
+    refused = a.commit_observation(room_goes_live("shop", "evt-a"));
+    REQUIRE_FALSE(refused.has_value());
+  }
+  CHECK(refused.error().lease_lost);
+  CHECK(must(b.events()).empty());
 }

@@ -172,6 +172,8 @@ class Database {
 
   // Runs one or more statements with no parameters (schema, pragmas).
   Result<void> exec(std::string_view sql);
+  // PostgreSQL: a session SET kept across reconnects (no-op on SQLite).
+  Result<void> set_session(const std::string& sql);
 
   // BEGIN IMMEDIATE: takes the write lock now, so a write transaction never
   // fails halfway with SQLITE_BUSY on lock upgrade. On PostgreSQL a plain

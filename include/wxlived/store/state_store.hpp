@@ -5,6 +5,7 @@
 // Nothing here throws; every call returns Result<...> carrying a StoreError.
 #include <cstdint>
 #include <filesystem>
+#include <chrono>
 #include <functional>
 #include <optional>
 #include <string>
@@ -126,7 +127,13 @@ class StateStore {
   // still holds the app's live lease with the epoch it acquired; if not,
   // nothing is written and the error has lease_lost set. A takeover waits
   // for such a transaction, so no write of a lost lease lands after it.
-  void join_fleet(std::string owner) { fleet_owner_ = std::move(owner); }
+  //
+  // A member paused (SIGSTOP, a frozen VM) inside such a transaction would
+  // hold its share lock for as long as it is paused: the server ends a
+  // session idle in a transaction for longer than `lease` (its writes roll
+  // back, its next statement fails and reconnects), and a takeover waits for
+  // a lock at most half a second (acquire_leases), then tries again later.
+  Result<void> join_fleet(std::string owner, std::chrono::milliseconds lease);
   const std::string& fleet_owner() const { return fleet_owner_; }
   // This daemon is alive for ttl_ms more; returns the members alive now
   // (itself included), oldest first. Members expired long ago are removed.
