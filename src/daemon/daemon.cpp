@@ -208,9 +208,12 @@ bool Daemon::start_fleet() {
     for (const auto& app : config_.apps) names.push_back(app.name);
     return names;
   };
+  // An idle retired runner of the app does not block it: start_waiting_apps
+  // reaps it before the new one starts.
   hooks.can_take = [this](const std::string& app) {
-    return !stopping_ && std::none_of(retiring_.begin(), retiring_.end(),
-                                      [&](const std::unique_ptr<AppRunner>& r) { return r->name() == app; });
+    return !stopping_ && std::none_of(retiring_.begin(), retiring_.end(), [&](const std::unique_ptr<AppRunner>& r) {
+             return r->name() == app && !r->idle();
+           });
   };
   hooks.acquired = [this](const std::string& app) {
     if (const auto* settings = config_.find_app(app)) {
@@ -240,6 +243,9 @@ void Daemon::retire_runner(const std::string& app) {
     runners_.erase(it);
     observability_->health().forget_app(app);
     notifier_.status(status_text());
+    // Reaps it once idle (and releases a shed lease). Posted: this may run
+    // inside the lease keeper's own loop over the leases it holds.
+    asio::post(io_, [this] { start_waiting_apps(); });
     return;
   }
 }

@@ -206,30 +206,25 @@ std::span<const Migration> migrations() { return kMigrations; }
 int latest_schema_version() { return kMigrations.back().version; }
 
 Result<int> schema_version(Database& db) {
-  auto exists = db.query(db.postgresql()
-                             ? "SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema() "
-                               "AND table_name = 'schema_version'"
-                             : "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'schema_version'");
-  if (!exists) {
-    return Unexpected{std::move(exists).error()};
-  }
-  auto row = exists->step();
-  if (!row) {
-    return Unexpected{std::move(row).error()};
-  }
-  if (exists->int64(0) == 0) {
+  // One statement, so one snapshot: another daemon of a fleet committing its
+  // migration between two reads must not make this look like someone else's
+  // database (tables, but no schema_version).
+  const char* kTables =
+      db.postgresql()
+          ? "SELECT COALESCE(SUM(CASE WHEN table_name = 'schema_version' THEN 1 ELSE 0 END), 0), count(*) "
+            "FROM information_schema.tables WHERE table_schema = current_schema()"
+          : "SELECT COALESCE(SUM(CASE WHEN name = 'schema_version' THEN 1 ELSE 0 END), 0), count(*) "
+            "FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'";
+  auto tables = db.query(kTables);
+  if (!tables) return Unexpected{std::move(tables).error()};
+  auto row = tables->step();
+  if (!row) return Unexpected{std::move(row).error()};
+  if (tables->int64(0) == 0) {
     // An empty file is a new database; tables without schema_version are
     // someone else's file, which wxlived must neither read nor migrate.
-    const char* kOtherTables =
-        db.postgresql() ? "SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema()"
-                        : "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'";
-    auto others = db.query(kOtherTables);
-    if (!others) return Unexpected{std::move(others).error()};
-    auto counted = others->step();
-    if (!counted) return Unexpected{std::move(counted).error()};
-    if (others->int64(0) > 0)
-      return Unexpected{StoreError{kOtherTables,
-                                   "not a wxlived database: it has " + std::to_string(others->int64(0)) +
+    if (tables->int64(1) > 0)
+      return Unexpected{StoreError{kTables,
+                                   "not a wxlived database: it has " + std::to_string(tables->int64(1)) +
                                        " table(s) but no schema_version (another program's file?)",
                                    SQLITE_ERROR}};
     return 0;

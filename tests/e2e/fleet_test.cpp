@@ -338,7 +338,6 @@ TEST_CASE("three daemons share 30 apps evenly and a killed one's apps are taken 
   }
 }
 
-#ifndef WXLIVED_SKIP_PAUSE_CASE  // see tests/e2e/CMakeLists.txt
 TEST_CASE("a daemon paused longer than its lease commits nothing for the apps it lost and says so") {
   Fleet fleet(10, "fleet_pause");
   fleet.start_daemon();
@@ -392,4 +391,3 @@ TEST_CASE("a daemon paused longer than its lease commits nothing for the apps it
   }
   fleet.check_every_app();
 }
-#endif
