@@ -52,8 +52,6 @@ class LeaseKeeper {
   // A clean stop: every lease released at once, the member row removed.
   void leave();
 
-  std::size_t held_count() const { return held_.size(); }
-  std::size_t members() const { return members_; }
   std::chrono::milliseconds period() const;
 
  private:

@@ -220,7 +220,6 @@ Result<Transaction> Database::begin_read() {
   return Transaction(*this);
 }
 
-std::int64_t Database::last_insert_rowid() const { return sqlite3_last_insert_rowid(connection_.get()); }
 
 int Database::changes() const { return pg_ ? pg_->changes() : sqlite3_changes(connection_.get()); }
 

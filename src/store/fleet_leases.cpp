@@ -18,6 +18,8 @@ namespace {
 // Members silent this long are forgotten (a crashed daemon's row).
 constexpr std::int64_t kForgetMemberAfterMs = 24LL * 3600 * 1000;
 
+FleetMember read_member(const Query& q) { return FleetMember{q.text(0), q.text(1), q.int64(2), q.int64(3)}; }
+
 LeaseRecord read_lease(const Query& q) {
   return LeaseRecord{q.text(0), q.text(1), q.int64(2), q.int64(3), q.int64(4)};
 }
@@ -90,7 +92,7 @@ Result<std::vector<FleetMember>> StateStore::fleet_heartbeat(std::string_view no
       db_,
       "SELECT owner, node, started_at_ms, expires_at_ms FROM fleet_members WHERE expires_at_ms > " WXLIVED_DB_NOW_MS
       " ORDER BY started_at_ms, owner",
-      [](const Query& q) { return FleetMember{q.text(0), q.text(1), q.int64(2), q.int64(3)}; });
+      read_member);
   if (!alive) return alive;
   if (auto done = tx->commit(); !done) return detail::failure(std::move(done));
   return alive;
@@ -201,7 +203,7 @@ Result<std::vector<std::string>> StateStore::leased_apps() {
 Result<std::vector<FleetMember>> StateStore::fleet_members() {
   return detail::select_all<FleetMember>(
       db_, "SELECT owner, node, started_at_ms, expires_at_ms FROM fleet_members ORDER BY started_at_ms, owner",
-      [](const Query& q) { return FleetMember{q.text(0), q.text(1), q.int64(2), q.int64(3)}; });
+      read_member);
 }
 
 Result<std::vector<LeaseRecord>> StateStore::leases() {

@@ -183,7 +183,6 @@ class Database {
   // BEGIN (deferred): a consistent snapshot for several reads.
   Result<Transaction> begin_read();
 
-  std::int64_t last_insert_rowid() const;  // SQLite only: the store uses RETURNING
   int changes() const;
   bool read_only() const { return read_only_; }
   // The durability this connection was opened with (OpenOptions).

@@ -160,8 +160,6 @@ class StateStore {
   Result<std::vector<FleetMember>> fleet_members();
   // Every lease row, live or not, sorted by app (wxlivectl, tests).
   Result<std::vector<LeaseRecord>> leases();
-  // The epoch this store holds for each app it leased.
-  const std::vector<std::pair<std::string, std::int64_t>>& held_leases() const { return held_; }
 
   Database& database() { return db_; }
 
