@@ -333,7 +333,18 @@ TEST_CASE("three daemons share 30 apps evenly and a killed one's apps are taken 
     CAPTURE(app);
     const auto in_ledger = entry["getliveinfo_calls"].GetInt64();
     const auto at_fake = fleet.fake_calls(app);
-    CHECK(in_ledger <= at_fake);
+    // The ledger counts a call that failed in transport (the fake's idle
+    // keep-alive close: "Empty reply from server") as spent, as the crash
+    // suite's ledger >= fake does: it may exceed the fake by exactly those.
+    std::int64_t transport_failures = 0;
+    for (int n = 0; n < 3; ++n) {
+      const std::string log = fleet.log(n);
+      const std::string needle = "wechat call failed app=" + app + " ";
+      for (auto at = log.find(needle); at != std::string::npos; at = log.find(needle, at + 1))
+        if (log.substr(at, log.find('\n', at) - at).find("outcome=transport_error") != std::string::npos)
+          ++transport_failures;
+    }
+    CHECK(in_ledger - at_fake <= transport_failures);
     CHECK(at_fake - in_ledger <= (orphans.contains(app) ? 1 : 0));
   }
 }
