@@ -14,6 +14,8 @@ pkg_check_modules(SYSTEMD REQUIRED IMPORTED_TARGET libsystemd)
 pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)
 pkg_check_modules(MICROHTTPD REQUIRED IMPORTED_TARGET libmicrohttpd)
 pkg_check_modules(LIBPQ REQUIRED IMPORTED_TARGET libpq)
+# cmark (the CommonMark reference parser): the translated documents' check (tests/docs).
+pkg_check_modules(CMARK REQUIRED IMPORTED_TARGET libcmark)
 
 # Standalone asio (libasio-dev) is header-only and ships no CMake config.
 find_path(ASIO_INCLUDE_DIR asio.hpp REQUIRED)

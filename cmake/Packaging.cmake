@@ -24,6 +24,11 @@ install(FILES etc/grafana/wxlived.json DESTINATION ${CMAKE_INSTALL_DATADIR}/wxli
 install(FILES scripts/webhook-receiver.py DESTINATION ${CMAKE_INSTALL_DATADIR}/wxlived/examples)
 install(FILES README.md docs/OPERATIONS.md docs/WEBHOOKS.md docs/PLANNING.md docs/ARCHITECTURE.md docs/SPEC.md
         DESTINATION ${CMAKE_INSTALL_DOCDIR})
+# The Simplified Chinese translations beside them: README.zh-CN.md next to README.md, the guides in zh-CN/,
+# so that their relative links (../OPERATIONS.md, zh-CN/OPERATIONS.md) work in the installed folder too.
+install(FILES README.zh-CN.md DESTINATION ${CMAKE_INSTALL_DOCDIR})
+install(FILES docs/zh-CN/OPERATIONS.md docs/zh-CN/WEBHOOKS.md docs/zh-CN/PLANNING.md
+        DESTINATION ${CMAKE_INSTALL_DOCDIR}/zh-CN)
 if(TARGET wxlived_manuals)
   install(DIRECTORY ${WXLIVED_MAN_DIR}/ DESTINATION ${CMAKE_INSTALL_MANDIR})
   install(DIRECTORY ${WXLIVED_COMPLETION_DIR}/ DESTINATION ${CMAKE_INSTALL_DATADIR}/bash-completion/completions)

@@ -2,9 +2,12 @@
 """Every message the daemon can log, read from the source: level, msg, fields.
 
     scripts/log_messages.py table          print the markdown table for docs/OPERATIONS.md
-    scripts/log_messages.py update DOC     rewrite DOC's table (between the log-messages markers)
-    scripts/log_messages.py check DOC      exit 1, naming each difference, unless DOC's table
+    scripts/log_messages.py update DOC...  rewrite each DOC's table (between the log-messages markers)
+    scripts/log_messages.py check DOC...   exit 1, naming each difference, unless each DOC's table
                                            (between the log-messages markers) is exactly the source's
+
+The table is the same in docs/OPERATIONS.md and its translation docs/zh-CN/OPERATIONS.md (the
+messages are identifiers, never translated): update and check both.
 
 A log call's first argument must be a string literal (or a ?: of two): a message
 that carries variables is reported as an error, because log monitoring matches
@@ -153,6 +156,20 @@ def table(entries):
     return "\n".join(rows)
 
 
+def table_problems(name, doc, entries):
+    """How the doc's table differs from the source's: rows missing or stale, or out of order."""
+    if BEGIN not in doc or END not in doc:
+        return [f"{name}: no log-messages table (markers missing)"]
+    shown = doc.split(BEGIN, 1)[1].split(END, 1)[0].strip()
+    want = table(entries).strip()
+    if shown == want:
+        return []
+    have_rows, want_rows = set(shown.splitlines()), set(want.splitlines())
+    problems = [f"missing from {name}: {r}" for r in sorted(want_rows - have_rows)]
+    problems += [f"in {name} but not in the source: {r}" for r in sorted(have_rows - want_rows)]
+    return problems or [f"{name}: rows out of order: regenerate with scripts/log_messages.py update"]
+
+
 def main():
     entries, problems = scan()
     if len(sys.argv) >= 2 and sys.argv[1] == "table":
@@ -162,33 +179,22 @@ def main():
         for p in problems:
             print(p, file=sys.stderr)
         return 1 if problems else 0
-    if len(sys.argv) == 3 and sys.argv[1] == "update":
-        path = pathlib.Path(sys.argv[2])
-        doc = path.read_text()
-        if BEGIN not in doc or END not in doc:
-            print(f"{path}: no log-messages markers to replace between", file=sys.stderr)
-            return 1
-        head, rest = doc.split(BEGIN, 1)
-        tail = rest.split(END, 1)[1]
-        path.write_text(head + BEGIN + "\n" + table(entries) + "\n" + END + tail)
+    if len(sys.argv) >= 3 and sys.argv[1] == "update":
+        for name in sys.argv[2:]:
+            path = pathlib.Path(name)
+            doc = path.read_text()
+            if BEGIN not in doc or END not in doc:
+                print(f"{path}: no log-messages markers to replace between", file=sys.stderr)
+                return 1
+            head, rest = doc.split(BEGIN, 1)
+            tail = rest.split(END, 1)[1]
+            path.write_text(head + BEGIN + "\n" + table(entries) + "\n" + END + tail)
         for p in problems:
             print(p, file=sys.stderr)
         return 1 if problems else 0
-    if len(sys.argv) == 3 and sys.argv[1] == "check":
-        doc = pathlib.Path(sys.argv[2]).read_text()
-        if BEGIN not in doc or END not in doc:
-            problems.append(f"{sys.argv[2]}: no log-messages table (markers missing)")
-        else:
-            shown = doc.split(BEGIN, 1)[1].split(END, 1)[0].strip()
-            want = table(entries).strip()
-            if shown != want:
-                have_rows, want_rows = set(shown.splitlines()), set(want.splitlines())
-                for r in sorted(want_rows - have_rows):
-                    problems.append(f"missing from {sys.argv[2]}: {r}")
-                for r in sorted(have_rows - want_rows):
-                    problems.append(f"in {sys.argv[2]} but not in the source: {r}")
-                if not problems:
-                    problems.append("rows out of order: regenerate with scripts/log_messages.py table")
+    if len(sys.argv) >= 3 and sys.argv[1] == "check":
+        for name in sys.argv[2:]:
+            problems += table_problems(name, pathlib.Path(name).read_text(), entries)
         for p in problems:
             print(p)
         print(f"{len(entries)} messages; {len(problems)} problem(s)")

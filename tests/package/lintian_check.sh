@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # lintian_check.sh BUILD_DIR ALLOWED_LIST
 # Packs the .deb from BUILD_DIR with cpack into a temporary folder, checks
-# that it carries the generated man pages and completions, and runs lintian:
+# that it carries the generated man pages, completions and the documents in
+# English and Chinese, and runs lintian:
 # fails on any error (E:) and on any warning (W:) whose tag is not in
 # ALLOWED_LIST ("tag: why it stays", one a line).
 set -euo pipefail
@@ -22,7 +23,11 @@ missing=0
 for file in usr/share/man/man8/wxlived.8.gz usr/share/man/man8/wxlivectl.8.gz usr/share/man/man1/wxlive-fakewx.1.gz \
             usr/share/man/man5/wxlived.toml.5.gz usr/share/bash-completion/completions/wxlived \
             usr/share/bash-completion/completions/wxlivectl usr/share/bash-completion/completions/wxlive-fakewx \
-            usr/share/doc/wxlived/copyright usr/share/doc/wxlived/changelog.gz; do
+            usr/share/doc/wxlived/copyright usr/share/doc/wxlived/changelog.gz \
+            usr/share/doc/wxlived/README.md usr/share/doc/wxlived/README.zh-CN.md \
+            usr/share/doc/wxlived/OPERATIONS.md usr/share/doc/wxlived/zh-CN/OPERATIONS.md \
+            usr/share/doc/wxlived/WEBHOOKS.md usr/share/doc/wxlived/zh-CN/WEBHOOKS.md \
+            usr/share/doc/wxlived/PLANNING.md usr/share/doc/wxlived/zh-CN/PLANNING.md; do
   if ! grep -qx "./$file" "$work/contents"; then
     echo "not in the package: /$file"
     missing=1
