@@ -274,29 +274,4 @@ std::vector<std::string> unexported_metrics(std::string_view expr, const std::se
   return missing;
 }
 
-std::set<std::string> markdown_anchors(std::string_view markdown) {
-  std::set<std::string> anchors;
-  std::istringstream lines{std::string(markdown)};
-  std::string line;
-  bool fenced = false;
-  while (std::getline(lines, line)) {
-    if (line.starts_with("```")) fenced = !fenced;
-    if (fenced || !line.starts_with("#")) continue;
-    const auto text_at = line.find_first_not_of('#');
-    if (text_at == std::string::npos || line[text_at] != ' ') continue;
-    std::string anchor;
-    for (const char c : trim(std::string_view(line).substr(text_at))) {
-      if (std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-') {
-        anchor += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-      } else if (c == ' ') {
-        anchor += '-';
-      } else if (static_cast<unsigned char>(c) >= 0x80) {
-        anchor += c;  // GitHub keeps non-ASCII letters
-      }
-    }
-    anchors.insert(anchor);
-  }
-  return anchors;
-}
-
 }  // namespace wxlived::admin::testing

@@ -49,8 +49,5 @@ std::set<std::string> exported_metric_names(const std::string& scrape_text);
 std::vector<std::string> unexported_metrics(std::string_view expr, const std::set<std::string>& exported,
                                             const std::set<std::string>& external);
 
-// GitHub-style anchors of the Markdown headings ("## Alerts and runbooks" ->
-// "alerts-and-runbooks"), fenced code blocks left out.
-std::set<std::string> markdown_anchors(std::string_view markdown);
 
 }  // namespace wxlived::admin::testing
