@@ -66,15 +66,15 @@ std::optional<store::StateStore> open_for_writing(const Context& ctx, int& rc) {
   return std::move(*opened);
 }
 
+void print_json(const Context& ctx, const rapidjson::StringBuffer& buffer) {
+  ctx.out << std::string_view(buffer.GetString(), buffer.GetSize()) << '\n';
+}
+
 namespace {
 
 using admin::json::field;
 using admin::json::time_field;
 using admin::json::Writer;
-
-void print_json(const Context& ctx, const rapidjson::StringBuffer& buffer) {
-  ctx.out << std::string_view(buffer.GetString(), buffer.GetSize()) << '\n';
-}
 
 void key(Writer& w, const char* k) { w.Key(k); }
 

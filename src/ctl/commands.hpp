@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include <rapidjson/stringbuffer.h>
+
 #include "wxlived/store/location.hpp"
 #include "wxlived/store/state_store.hpp"
 
@@ -42,6 +44,8 @@ int store_failure(const Context& ctx, const store::StoreError& error);
 // Read-only, beside the daemon; never creates or migrates anything: a
 // missing file is an error. On failure `rc` is set and the reason printed.
 std::optional<store::StateStore> open_for_reading(const Context& ctx, int& rc);
+// A JSON document (--json) or one JSON Lines record, and its newline.
+void print_json(const Context& ctx, const rapidjson::StringBuffer& buffer);
 // For the repair commands' one short write: checks the schema read-only
 // first, so wxlivectl never migrates a database under a running daemon.
 std::optional<store::StateStore> open_for_writing(const Context& ctx, int& rc);

@@ -23,7 +23,7 @@ void print_json_lines(const Context& ctx, const std::vector<store::EventRecord>&
     rapidjson::StringBuffer buffer;
     rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
     e.Accept(w);
-    ctx.out << std::string_view(buffer.GetString(), buffer.GetSize()) << '\n';
+    print_json(ctx, buffer);
   }
 }
 

@@ -71,7 +71,7 @@ int show_fleet(const Context& ctx) {
     }
     w.EndArray();
     w.EndObject();
-    ctx.out << std::string_view(buffer.GetString(), buffer.GetSize()) << '\n';
+    print_json(ctx, buffer);
     return kExitOk;
   }
   if (!store->database().postgresql()) {

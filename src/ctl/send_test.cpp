@@ -41,7 +41,7 @@ void print_report(const Context& ctx, const std::string& event_id, const std::st
     field(w, "answer", r.last_answer);
     field(w, "error", delivered ? std::nullopt : r.last_error);
     w.EndObject();
-    ctx.out << std::string_view(buffer.GetString(), buffer.GetSize()) << '\n';
+    print_json(ctx, buffer);
     return;
   }
   const std::string latency = r.last_latency_ms ? std::to_string(*r.last_latency_ms) + " ms" : "-";
