@@ -51,14 +51,10 @@ std::string heading_text(const Section& s) {
   return std::string(static_cast<std::size_t>(s.level), '#') + " " + s.title;
 }
 
-struct SectionName {
-  const Section& english;
-  const Section& chinese;
-  std::string text() const {
-    return "section " + in_quotes(heading_text(english)) + " (English line " + std::to_string(english.line) + ", Chinese line " +
-           std::to_string(chinese.line) + ")";
-  }
-};
+std::string section_name(const Section& english, const Section& chinese) {
+  return "section " + in_quotes(heading_text(english)) + " (English line " + std::to_string(english.line) +
+         ", Chinese line " + std::to_string(chinese.line) + ")";
+}
 
 // Resolves a link to what it points at, in English terms: "path" or
 // "path#heading N" (N the heading's index, the same in both languages), or
@@ -119,7 +115,7 @@ void compare_headings(const Outline& en, const Outline& zh, const DocumentFile& 
   for (std::size_t i = 1; i < common; ++i) {
     if (en.sections[i].level != zh.sections[i].level) {
       out.push_back(english.path + ": heading " + std::to_string(i) + ", English " +
-                    SectionName{en.sections[i], zh.sections[i]}.text() + " is level " +
+                    section_name(en.sections[i], zh.sections[i]) + " is level " +
                     std::to_string(en.sections[i].level) + ", the Chinese heading there (" +
                     in_quotes(zh.sections[i].title) + ") is level " + std::to_string(zh.sections[i].level) +
                     ": translate or remove the section to match");
@@ -176,23 +172,16 @@ void compare_sets(const std::string& where, const std::string& what, const std::
 void compare_section(const std::string& where, const Section& en, const Section& zh, const DocumentFile& english,
                      const DocumentFile& chinese, LinkResolver& links, std::vector<std::string>& out) {
   compare_code_blocks(where, en, zh, out);
-  compare_sets(where, "inline code", {en.inline_code.begin(), en.inline_code.end()},
-               {zh.inline_code.begin(), zh.inline_code.end()}, out);
   // Inline code counts as a set (a translation may name a key once more or
   // less); links count each one, as a reader follows each.
+  const std::set<std::string> en_code(en.inline_code.begin(), en.inline_code.end());
+  const std::set<std::string> zh_code(zh.inline_code.begin(), zh.inline_code.end());
+  compare_sets(where, "inline code", {en_code.begin(), en_code.end()}, {zh_code.begin(), zh_code.end()}, out);
   std::multiset<std::string> en_links, zh_links;
   for (const auto& url : en.links) en_links.insert(links.resolve(english.path, url, out));
   for (const auto& url : zh.links) zh_links.insert(links.resolve(chinese.path, url, out));
   compare_sets(where, "link to", en_links, zh_links, out);
   compare_sets(where, "HTML", {en.html.begin(), en.html.end()}, {zh.html.begin(), zh.html.end()}, out);
-}
-
-// compare_sets works on multisets: a set of inline code spans is made one by
-// dropping repeats first.
-std::vector<std::string> unique(std::vector<std::string> v) {
-  std::sort(v.begin(), v.end());
-  v.erase(std::unique(v.begin(), v.end()), v.end());
-  return v;
 }
 
 }  // namespace
@@ -217,17 +206,14 @@ std::vector<std::string> code_without_comments(std::string_view info, std::strin
 
 std::vector<std::string> compare_translation(const DocumentFile& english, const DocumentFile& chinese,
                                              const ReadFile& read) {
-  Outline en = read_outline(english.text);
-  Outline zh = read_outline(chinese.text);
-  for (Outline* o : {&en, &zh}) {
-    for (Section& s : o->sections) s.inline_code = unique(std::move(s.inline_code));
-  }
+  const Outline en = read_outline(english.text);
+  const Outline zh = read_outline(chinese.text);
   std::vector<std::string> out;
   compare_headings(en, zh, english, out);
   if (!out.empty()) return out;  // sections no longer pair up: fix the structure first
   LinkResolver links(read);
   for (std::size_t i = 0; i < en.sections.size(); ++i) {
-    const std::string where = english.path + ", " + SectionName{en.sections[i], zh.sections[i]}.text();
+    const std::string where = english.path + ", " + section_name(en.sections[i], zh.sections[i]);
     compare_section(where, en.sections[i], zh.sections[i], english, chinese, links, out);
   }
   return out;
