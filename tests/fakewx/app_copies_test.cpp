@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 #include <rapidjson/document.h>
 
+#include "reply_json.hpp"
 #include "scenario_text.hpp"
 #include "wxlived/fakewx/fake_wechat.hpp"
 #include "wxlived/scenario/parse.hpp"
@@ -32,11 +33,7 @@ ScenarioText live_room(std::int64_t daily_quota = 500) {
 std::string appid(int copy) { return fw::copy_credential(fw::testing::appid, copy); }
 std::string secret(int copy) { return fw::copy_credential(fw::testing::secret, copy); }
 
-rapidjson::Document json(const fw::Reply& reply) {
-  rapidjson::Document doc;
-  doc.Parse(reply.body.c_str());
-  return doc;
-}
+using fw::testing::json;
 
 std::int64_t errcode(const fw::Reply& reply) {
   const auto doc = json(reply);

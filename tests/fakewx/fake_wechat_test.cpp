@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 #include <rapidjson/document.h>
 
+#include "reply_json.hpp"
 #include "scenario_text.hpp"
 #include "wxlived/scenario/parse.hpp"
 
@@ -28,11 +29,7 @@ ScenarioText two_rooms() {
   return s;
 }
 
-rapidjson::Document json(const fw::Reply& reply) {
-  rapidjson::Document doc;
-  doc.Parse(reply.body.c_str());
-  return doc;
-}
+using fw::testing::json;
 
 std::string token_of(const fw::Reply& reply) {
   const auto doc = json(reply);
